@@ -1,0 +1,53 @@
+# Two commands do everything on a fresh clone:
+#   make run    set up .venv, build the index if missing or stale, serve the chat on http://127.0.0.1:7860
+#   make test   set up .venv with dev tools, then ruff, mypy and the whole pytest suite
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PIP    := $(BIN)/python -m pip
+# torch first and pinned: an unpinned torch pulls a multi-GB CUDA build; 2.13.0 is a local CPU wheel.
+TORCH  := torch==2.13.0
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export GRADIO_ANALYTICS_ENABLED := False
+
+.PHONY: run test lint typecheck pytest index clean setup
+
+run: $(VENV)/.app
+	$(BIN)/rag serve
+
+index: $(VENV)/.app
+	$(BIN)/rag index
+
+test: $(VENV)/.dev lint typecheck pytest
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff format --check rag ui tests eval
+	$(BIN)/ruff check rag ui tests eval
+
+typecheck: $(VENV)/.dev
+	$(BIN)/mypy
+
+pytest: $(VENV)/.dev
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+setup: $(VENV)/.dev
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+
+$(VENV)/.torch: | $(BIN)/python
+	$(PIP) install --quiet $(TORCH)
+	touch $@
+
+$(VENV)/.app: pyproject.toml $(VENV)/.torch
+	$(PIP) install --quiet -e .
+	touch $@
+
+$(VENV)/.dev: pyproject.toml $(VENV)/.torch
+	$(PIP) install --quiet -e '.[dev]'
+	touch $@ $(VENV)/.app
+
+clean:
+	rm -rf $(VENV) .rag .mypy_cache .ruff_cache .pytest_cache test-output

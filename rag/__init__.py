@@ -1,0 +1,55 @@
+"""Grounded, sentence-cited question answering over a folder of documents.
+
+import rag
+assistant = rag.Assistant.load()          # builds the index on first use
+answer = assistant.ask("What does the plan say about open source?")
+print(answer.answer, answer.citations[0].quote)
+"""
+
+from rag.assistant import Assistant
+from rag.config import Config, load_config
+from rag.embed.base import Embedder
+from rag.embed.hashing import HashingEmbedder
+from rag.embed.sentence_transformer import SentenceTransformerEmbedder
+from rag.errors import (
+    CitationError,
+    ConfigError,
+    CorpusError,
+    IndexCorruptError,
+    IndexMissingError,
+    ModelError,
+    QuestionError,
+    RagError,
+)
+from rag.index.build import BuildReport, build_index
+from rag.types import Answer, Chunk, Citation, Document, DocumentMeta, Hit, Passage, Sentence, Turn
+from rag.version import __version__
+
+__all__ = [
+    "Answer",
+    "Assistant",
+    "BuildReport",
+    "Chunk",
+    "Citation",
+    "CitationError",
+    "Config",
+    "ConfigError",
+    "CorpusError",
+    "Document",
+    "DocumentMeta",
+    "Embedder",
+    "HashingEmbedder",
+    "Hit",
+    "IndexCorruptError",
+    "IndexMissingError",
+    "ModelError",
+    "Passage",
+    "QuestionError",
+    "RagError",
+    "Sentence",
+    "SentenceTransformerEmbedder",
+    "Turn",
+    "__version__",
+    "build_index",
+    "load_config",
+]

@@ -1,0 +1,129 @@
+"""Extractive answers: score the sentences of the retrieved passages against the question, keep the
+few that answer it, bind each to a citation of its exact span, and verify every quote."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from rag.errors import CitationError
+from rag.retrieve.lexical import overlap_score
+from rag.text.sentences import is_heading
+from rag.types import Citation, Document, Hit, Passage, Sentence
+
+ABSTAIN_TEXT = (
+    "The documents don't cover this question well enough to answer it. "
+    "The closest passages are listed as related reading, not as an answer."
+)
+DENSE_WEIGHT = 0.65  # the rest is lexical evidence; sentence embeddings alone over-reward topic words
+
+
+@dataclass(frozen=True)
+class Scored:
+    sentence: Sentence
+    score: float
+    dense: float
+    lexical: float
+    chunk_id: str
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What the composer needs from the index, per question."""
+
+    documents: dict[str, Document]
+    sentences: Sequence[Sentence]
+    sentence_vectors: np.ndarray
+    sentence_tokens: Sequence[Sequence[str]]
+    idf: dict[str, float]
+    sentences_of_chunk: Mapping[str, Sequence[int]]
+
+
+def score_sentences(
+    ev: Evidence, hits: Sequence[Hit], qvec: np.ndarray, qtokens: Sequence[str], min_chars: int
+) -> list[Scored]:
+    seen: set[int] = set()
+    scored = []
+    for hit in hits:
+        for sid in ev.sentences_of_chunk.get(hit.chunk.chunk_id, ()):
+            sent = ev.sentences[sid]
+            if sid in seen or len(sent.text) < min_chars or is_heading(sent.text):
+                continue
+            seen.add(sid)
+            dense = float(ev.sentence_vectors[sid] @ qvec)
+            lexical = overlap_score(qtokens, ev.sentence_tokens[sid], ev.idf)
+            score = DENSE_WEIGHT * dense + (1 - DENSE_WEIGHT) * lexical
+            scored.append(Scored(sent, score, dense, lexical, hit.chunk.chunk_id))
+    return sorted(scored, key=lambda s: -s.score)
+
+
+def select(scored: Sequence[Scored], ev: Evidence, max_sentences: int, margin: float) -> list[Scored]:
+    """The best sentence, then others close to it, skipping near-duplicates from overlapping chunks."""
+    if not scored:
+        return []
+    floor = scored[0].score - margin
+    chosen: list[Scored] = []
+    for cand in scored:
+        if len(chosen) >= max_sentences or cand.score < floor:
+            break
+        vec = ev.sentence_vectors[cand.sentence.sent_id]
+        if any(float(vec @ ev.sentence_vectors[c.sentence.sent_id]) > 0.92 for c in chosen):
+            continue
+        chosen.append(cand)
+    return chosen
+
+
+def cite(chosen: Sequence[Scored], documents: dict[str, Document]) -> tuple[str, tuple[Citation, ...]]:
+    parts, citations = [], []
+    for n, item in enumerate(chosen, start=1):
+        s = item.sentence
+        doc = documents[s.doc_id]
+        citation = Citation(
+            n=n,
+            doc_id=doc.doc_id,
+            title=doc.meta.title,
+            source=doc.source,
+            start=s.start,
+            end=s.end,
+            quote=doc.text[s.start : s.end],
+            chunk_id=item.chunk_id,
+            score=round(item.score, 4),
+            author=doc.meta.author,
+            outlet=doc.meta.outlet,
+            date=doc.meta.date,
+        )
+        parts.append(f"{s.text} [{n}]")
+        citations.append(citation)
+    return " ".join(parts), tuple(citations)
+
+
+def verify(answer_text: str, citations: Sequence[Citation], documents: dict[str, Document]) -> None:
+    """Every quote must be its source span, and every quote must stand in the answer text."""
+    for c in citations:
+        doc = documents.get(c.doc_id)
+        if (
+            doc is None
+            or doc.text[c.start : c.end] != c.quote
+            or not c.quote
+            or f"{c.quote} [{c.n}]" not in answer_text
+        ):
+            raise CitationError(f"citation [{c.n}] does not match {c.source}[{c.start}:{c.end}]: this is a bug")
+
+
+def passages(hits: Sequence[Hit], documents: dict[str, Document]) -> tuple[Passage, ...]:
+    return tuple(
+        Passage(
+            rank=h.rank,
+            chunk_id=h.chunk.chunk_id,
+            doc_id=h.chunk.doc_id,
+            source=documents[h.chunk.doc_id].source,
+            start=h.chunk.start,
+            end=h.chunk.end,
+            text=h.chunk.text,
+            score=round(h.score, 6),
+            title=documents[h.chunk.doc_id].meta.title,
+        )
+        for h in hits
+    )

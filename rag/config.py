@@ -1,0 +1,123 @@
+"""Settings: defaults, overridden by `rag.toml`, then by RAG_* environment variables, then by
+explicit keyword arguments (what the CLI flags set)."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from typing import Any
+
+from rag.errors import ConfigError
+
+DEFAULT_MODEL = "all-MiniLM-L6-v2"
+MODES = ("hybrid", "dense", "bm25")
+
+# Environment variables that override a setting, and the setting they set.
+ENV_VARS = {
+    "RAG_EMBED_MODEL": "embed_model",
+    "RAG_CORPUS_DIR": "corpus_dir",
+    "RAG_INDEX_DIR": "index_dir",
+    "RAG_CACHE_DIR": "cache_dir",
+}
+
+
+@dataclass(frozen=True)
+class Config:
+    root: Path = Path(".")
+    corpus_dir: Path = Path("corpus")
+    index_dir: Path = Path(".rag/index")
+    cache_dir: Path = Path(".rag/cache")
+    embed_model: str = DEFAULT_MODEL
+    embed_batch_size: int = 32
+    chunk_tokens: int = 160
+    chunk_overlap: int = 32
+    k: int = 5
+    k_dense: int = 20
+    k_bm25: int = 20
+    rrf_k: int = 60
+    mmr_lambda: float = 0.7
+    mode: str = "hybrid"
+    use_mmr: bool = True
+    max_sentences: int = 4
+    min_sentence_chars: int = 25
+    sentence_margin: float = 0.12
+    abstain_threshold: float = 0.42
+    max_question_chars: int = 2000
+    history_turns: int = 2
+
+    def __post_init__(self) -> None:
+        checks = [
+            (self.mode in MODES, "mode", f"one of {', '.join(MODES)}"),
+            (self.chunk_tokens >= 16, "chunk_tokens", "an integer >= 16"),
+            (0 <= self.chunk_overlap < self.chunk_tokens, "chunk_overlap", "0 <= overlap < chunk_tokens"),
+            (self.k >= 1, "k", "an integer >= 1"),
+            (self.k_dense >= 1 and self.k_bm25 >= 1, "k_dense/k_bm25", "integers >= 1"),
+            (0.0 <= self.mmr_lambda <= 1.0, "mmr_lambda", "a number between 0 and 1"),
+            (self.max_sentences >= 1, "max_sentences", "an integer >= 1"),
+            (self.embed_batch_size >= 1, "embed_batch_size", "an integer >= 1"),
+        ]
+        for ok, name, expected in checks:
+            if not ok:
+                value = getattr(self, name.split("/")[0])
+                raise ConfigError(f"setting {name}={value!r} is invalid: use {expected}")
+
+    def path(self, p: Path) -> Path:
+        """Resolve a configured path against the project root."""
+        return p if p.is_absolute() else self.root / p
+
+    @property
+    def corpus_path(self) -> Path:
+        return self.path(self.corpus_dir)
+
+    @property
+    def index_path(self) -> Path:
+        return self.path(self.index_dir)
+
+    @property
+    def cache_path(self) -> Path:
+        return self.path(self.cache_dir)
+
+    def with_overrides(self, **overrides: Any) -> Config:
+        return replace(self, **_coerce({k: v for k, v in overrides.items() if v is not None}))
+
+
+def _coerce(values: dict[str, Any]) -> dict[str, Any]:
+    known = {f.name: f for f in fields(Config)}
+    out: dict[str, Any] = {}
+    for key, value in values.items():
+        if key not in known:
+            raise ConfigError(f"unknown setting {key!r}: known settings are {', '.join(sorted(known))}")
+        default = getattr(Config, key, None)
+        try:
+            if isinstance(default, Path):
+                out[key] = Path(value)
+            elif isinstance(default, bool):
+                out[key] = value if isinstance(value, bool) else str(value).lower() in ("1", "true", "yes")
+            elif isinstance(default, int):
+                out[key] = int(value)
+            elif isinstance(default, float):
+                out[key] = float(value)
+            else:
+                out[key] = str(value)
+        except (TypeError, ValueError) as exc:
+            raise ConfigError(f"setting {key}={value!r} has the wrong type: {exc}") from exc
+    return out
+
+
+def load_config(root: str | Path | None = None, **overrides: Any) -> Config:
+    """Build the configuration for the project at `root` (default: RAG_HOME or the current folder)."""
+    base = Path(root or os.environ.get("RAG_HOME") or ".").resolve()
+    values: dict[str, Any] = {}
+    config_file = Path(os.environ.get("RAG_CONFIG", base / "rag.toml"))
+    if config_file.is_file():
+        try:
+            values.update(tomllib.loads(config_file.read_text(encoding="utf-8")).get("rag", {}))
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{config_file} is not valid TOML ({exc}): fix or delete it") from exc
+    for env, key in ENV_VARS.items():
+        if os.environ.get(env):
+            values[key] = os.environ[env]
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    return Config(root=base, **_coerce(values))

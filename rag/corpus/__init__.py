@@ -1,0 +1,1 @@
+"""Reading the corpus folder: files → `Document`s with metadata and boilerplate spans."""

@@ -1,0 +1,36 @@
+"""One exception family. Messages name the bad value and the fix; only the CLI, HTTP and UI
+layers turn these into user-facing text."""
+
+from __future__ import annotations
+
+
+class RagError(Exception):
+    """Base class for every error this package raises on purpose."""
+
+
+class ConfigError(RagError):
+    """A setting has a value the engine cannot use."""
+
+
+class CorpusError(RagError):
+    """The corpus folder or one of its files cannot be used."""
+
+
+class IndexMissingError(RagError):
+    """No index has been built yet at the configured location."""
+
+
+class IndexCorruptError(RagError):
+    """An index exists but is unreadable, incomplete or incompatible."""
+
+
+class ModelError(RagError):
+    """The embedding model cannot be loaded or used."""
+
+
+class QuestionError(RagError):
+    """The question (or its history) is not usable input."""
+
+
+class CitationError(RagError):
+    """A citation does not match its source text: always a bug, never shown as an answer."""

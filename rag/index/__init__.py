@@ -1,0 +1,1 @@
+"""The on-disk index: a versioned folder with a manifest, written atomically, verified on load."""

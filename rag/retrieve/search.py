@@ -1,0 +1,90 @@
+"""Dense and BM25 top-k, reciprocal rank fusion, then maximal marginal relevance."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from rag.index.store import IndexData
+from rag.types import Hit
+
+Ranked = list[tuple[int, float]]  # (chunk ordinal, score), best first
+
+
+def dense_search(data: IndexData, qvec: np.ndarray, k: int) -> Ranked:
+    k = min(k, len(data.chunks))
+    scores, ids = data.dense.search(np.ascontiguousarray(qvec.reshape(1, -1), dtype=np.float32), k)
+    return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0]
+
+
+def bm25_search(data: IndexData, tokens: Sequence[str], k: int) -> Ranked:
+    if not tokens:
+        return []
+    scores = np.asarray(data.bm25.get_scores(list(tokens)))
+    k = min(k, len(scores))
+    top = np.argpartition(-scores, k - 1)[:k]
+    top = top[np.argsort(-scores[top], kind="stable")]
+    return [(int(i), float(scores[i])) for i in top if scores[i] > 0]
+
+
+def rrf(lists: Sequence[Ranked], k: int) -> dict[int, float]:
+    """Reciprocal rank fusion: sum of 1 / (k + rank) over the lists a chunk appears in."""
+    fused: dict[int, float] = {}
+    for ranked in lists:
+        for rank, (i, _) in enumerate(ranked, start=1):
+            fused[i] = fused.get(i, 0.0) + 1.0 / (k + rank)
+    return fused
+
+
+def mmr(candidates: Sequence[int], relevance: dict[int, float], vectors: np.ndarray, lam: float, k: int) -> list[int]:
+    """Greedy MMR: relevance (rescaled to [0, 1]) traded against similarity to what is chosen."""
+    if not candidates:
+        return []
+    rel = np.array([relevance[c] for c in candidates], dtype=np.float64)
+    span = rel.max() - rel.min()
+    rel = (rel - rel.min()) / span if span > 0 else np.ones_like(rel)
+    sims = vectors[list(candidates)] @ vectors[list(candidates)].T
+    chosen: list[int] = []
+    left = list(range(len(candidates)))
+    while left and len(chosen) < k:
+        penalty = [max((sims[i, j] for j in chosen), default=0.0) for i in left]
+        scores = [lam * rel[i] - (1 - lam) * p for i, p in zip(left, penalty, strict=True)]
+        best = left[int(np.argmax(scores))]
+        chosen.append(best)
+        left.remove(best)
+    return [candidates[i] for i in chosen]
+
+
+def retrieve(
+    data: IndexData,
+    qvec: np.ndarray,
+    tokens: Sequence[str],
+    *,
+    k: int,
+    k_dense: int,
+    k_bm25: int,
+    rrf_k: int,
+    mode: str,
+    mmr_lambda: float | None,
+) -> list[Hit]:
+    dense = dense_search(data, qvec, k_dense) if mode in ("hybrid", "dense") else []
+    lexical = bm25_search(data, tokens, k_bm25) if mode in ("hybrid", "bm25") else []
+    fused = rrf([dense, lexical], rrf_k)
+    ordered = sorted(fused, key=lambda i: -fused[i])
+    if mmr_lambda is not None:
+        ordered = mmr(ordered, fused, data.chunk_vectors, mmr_lambda, k)
+    d_rank = {i: (r, s) for r, (i, s) in enumerate(dense, start=1)}
+    b_rank = {i: (r, s) for r, (i, s) in enumerate(lexical, start=1)}
+    return [
+        Hit(
+            rank=rank,
+            chunk=data.chunks[i],
+            score=fused[i],
+            dense_rank=d_rank.get(i, (0, 0.0))[0],
+            dense_score=d_rank.get(i, (0, 0.0))[1],
+            bm25_rank=b_rank.get(i, (0, 0.0))[0],
+            bm25_score=b_rank.get(i, (0, 0.0))[1],
+        )
+        for rank, i in enumerate(ordered[:k], start=1)
+    ]

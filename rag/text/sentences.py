@@ -1,0 +1,55 @@
+"""Rule-based sentence spans (no NLTK punkt: nothing may be downloaded at run time)."""
+
+from __future__ import annotations
+
+import re
+
+from rag.corpus.boilerplate import content_blocks
+from rag.types import Document, Sentence, Span
+
+_BOUNDARY = re.compile(r"[.!?…]+[\"'”’)\]]*\s+")
+_ABBREV = {"mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "no", "vs", "e.g", "i.e", "cf", "fig", "al", "approx"}
+_TERMINAL = ".!?…\"'”’)]:"
+
+
+def _is_abbreviation(text: str, dot: int) -> bool:
+    word = re.search(r"([A-Za-z.]+)$", text[:dot])
+    if not word:
+        return False
+    token = word.group(1).lower().rstrip(".")
+    return token in _ABBREV or len(token) == 1
+
+
+def split_spans(text: str, start: int, end: int) -> list[Span]:
+    """Sentence spans inside text[start:end]: lines first, then sentence punctuation within a line."""
+    spans: list[Span] = []
+    line_start = start
+    for line in text[start:end].split("\n"):
+        line_end = line_start + len(line)
+        cursor = line_start
+        for m in _BOUNDARY.finditer(text, line_start, line_end):
+            nxt = text[m.end() : m.end() + 1]
+            if nxt and (nxt.isupper() or nxt.isdigit() or nxt in "\"'“‘([") and not _is_abbreviation(text, m.start()):
+                spans.append((cursor, m.end()))
+                cursor = m.end()
+        spans.append((cursor, line_end))
+        line_start = line_end + 1
+    return [_trim(text, s, e) for s, e in spans if text[s:e].strip()]
+
+
+def _trim(text: str, s: int, e: int) -> Span:
+    seg = text[s:e]
+    return s + len(seg) - len(seg.lstrip()), s + len(seg.rstrip())
+
+
+def split_document(doc: Document, first_id: int = 0) -> list[Sentence]:
+    sentences: list[Sentence] = []
+    for b_start, b_end in content_blocks(doc.text, doc.boilerplate):
+        for s, e in split_spans(doc.text, b_start, b_end):
+            sentences.append(Sentence(first_id + len(sentences), doc.doc_id, s, e, doc.text[s:e]))
+    return sentences
+
+
+def is_heading(text: str) -> bool:
+    """A short line with no closing punctuation: a title or section heading, not a claim."""
+    return text.rstrip()[-1:] not in _TERMINAL and len(text.split()) < 12

@@ -1,0 +1,54 @@
+"""Shared fixtures: a tiny inline corpus indexed with the deterministic hashing embedder."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+
+from rag import Assistant, HashingEmbedder, load_config
+
+REPO = Path(__file__).resolve().parent.parent
+
+TINY = {
+    "plan.txt": (
+        "The Action Plan\n"
+        "The Action Plan was released on July 26, 2025 in Shanghai. It lists 13 actions for AI governance.\n"
+        "On open-source innovation, the plan promotes open sharing of technical documentation.\n\n"
+        "Subscribe to our newsletter for weekly tips!\n\n\n\n"
+        "The plan supports capacity building in the Global South. Critics doubt that it can be enforced.\n"
+        "Subscribe to our newsletter for weekly tips!\n"
+    ),
+    "notes.md": (
+        "# Notes\n\nThe White House issued its own AI Action Plan three days earlier. "
+        "Observers called the two plans rivals.\n"
+    ),
+}
+
+
+def write_corpus(folder: Path, files: dict[str, str]) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in files.items():
+        (folder / name).write_bytes(text.encode("utf-8"))
+    return folder
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    write_corpus(tmp_path / "corpus", TINY)
+    return tmp_path
+
+
+@pytest.fixture
+def config(project: Path):  # type: ignore[no-untyped-def]
+    return load_config(project, embed_model="hashing-256", chunk_tokens=24, chunk_overlap=4, abstain_threshold=0.3)
+
+
+@pytest.fixture
+def assistant(config) -> Assistant:  # type: ignore[no-untyped-def]
+    return Assistant.load(config, HashingEmbedder(256), progress=False)

@@ -1,0 +1,88 @@
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from rag import Assistant, QuestionError, Turn
+from rag.answer.followup import needs_context, retrieval_query
+
+
+def check_citations(assistant: Assistant, answer) -> None:  # type: ignore[no-untyped-def]
+    for c in answer.citations:
+        doc = assistant.documents[c.doc_id]
+        assert doc.text[c.start : c.end] == c.quote
+        assert f"[{c.n}]" in answer.answer
+        assert (assistant.data.manifest["documents"][c.doc_id]["source"]) == c.source
+
+
+def test_answer_cites_exact_spans(assistant: Assistant) -> None:
+    answer = assistant.ask("When was the Action Plan released?")
+    assert not answer.abstained
+    assert "July 26, 2025" in answer.citations[0].quote
+    check_citations(assistant, answer)
+    data = answer.to_dict()
+    assert set(data) >= {"question", "answer", "abstained", "confidence", "citations", "passages", "timings_ms"}
+    assert set(data["citations"][0]) >= {"n", "doc_id", "title", "source", "start", "end", "quote", "chunk_id", "score"}
+    assert data["timings_ms"]["total"] > 0
+
+
+def test_boilerplate_is_never_cited(assistant: Assistant) -> None:
+    answer = assistant.ask("Subscribe to our newsletter for weekly tips")
+    assert all("newsletter" not in c.quote for c in answer.citations)
+    assert all("newsletter" not in p.text for p in answer.passages)
+
+
+def test_out_of_scope_abstains_with_related_reading(assistant: Assistant) -> None:
+    answer = assistant.ask("zebra quantum cupcake recipe")
+    assert answer.abstained and not answer.citations
+    assert "don't cover" in answer.answer
+    assert answer.passages
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(min_size=1, max_size=80).filter(lambda s: s.strip()))
+def test_any_question_gets_verbatim_citations_or_abstains(assistant: Assistant, question: str) -> None:
+    try:
+        answer = assistant.ask(question)
+    except QuestionError:
+        return
+    assert answer.abstained == (not answer.citations)
+    check_citations(assistant, answer)
+
+
+@pytest.mark.parametrize("bad", ["", "   \n\t", "\x00\x01", 42])
+def test_unusable_questions_raise_question_error(assistant: Assistant, bad: object) -> None:
+    with pytest.raises(QuestionError):
+        assistant.ask(bad)  # type: ignore[arg-type]
+
+
+def test_overlong_question_is_refused_with_the_limit(assistant: Assistant) -> None:
+    with pytest.raises(QuestionError, match="2000"):
+        assistant.ask("why " * 1000)
+
+
+def test_bad_k_and_mode(assistant: Assistant) -> None:
+    with pytest.raises(QuestionError):
+        assistant.ask("plan", k=0)
+    with pytest.raises(QuestionError):
+        assistant.ask("plan", mode="magic")
+
+
+def test_follow_up_uses_the_previous_question_for_retrieval(assistant: Assistant) -> None:
+    history = [Turn("What does the plan say about the Global South?", "…")]
+    answer = assistant.ask("and what do critics say about it?", history=history)
+    assert answer.retrieval_query.startswith("What does the plan say about the Global South?")
+    assert assistant.ask("What do observers call the two plans?", history=history).retrieval_query == (
+        "What do observers call the two plans?"
+    )
+
+
+def test_needs_context_rules() -> None:
+    assert needs_context("and the critics?")
+    assert needs_context("why?")
+    assert not needs_context("What does the plan say about open source?")
+    assert retrieval_query("why?", [], 2) == "why?"
+
+
+def test_max_sentences_limits_citations(assistant: Assistant) -> None:
+    answer = assistant.ask("plan actions Global South critics", max_sentences=1)
+    assert len(answer.citations) <= 1

@@ -1,0 +1,30 @@
+"""Keep the README quickstart true."""
+
+import re
+
+import pytest
+
+from tests.conftest import REPO
+
+README = (REPO / "README.md").read_text(encoding="utf-8")
+
+
+def test_quickstart_commands_exist_in_the_makefile() -> None:
+    makefile = (REPO / "Makefile").read_text()
+    for target in re.findall(r"^make (\w+)", README, flags=re.M):
+        assert re.search(rf"^{target}:", makefile, flags=re.M), target
+    assert "make test" in (REPO / ".ci" / "run").read_text()
+
+
+@pytest.mark.integration
+def test_sample_output_matches_a_real_answer(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from rag import Assistant, load_config
+
+    sample = re.search(r'rag ask "([^"]+)"\n', README)
+    assert sample
+    config = load_config(REPO, index_dir=tmp_path / "i", cache_dir=tmp_path / "c")
+    answer = Assistant.load(config, progress=False).ask(sample.group(1))
+    shown = re.findall(r"(corpus/\S+):(\d+)-(\d+)", README.split("## Python API")[0])
+    real = {(c.source, str(c.start), str(c.end)) for c in answer.citations}
+    assert shown and set(shown) <= real
+    assert answer.answer.split(" [1]")[0] in README.replace("\n", " ")
