@@ -52,3 +52,15 @@ def config(project: Path):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def assistant(config) -> Assistant:  # type: ignore[no-untyped-def]
     return Assistant.load(config, HashingEmbedder(256), progress=False)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """In CI every test must run: a skip there (missing chromium, missing seeds…) fails the run."""
+    if os.environ.get("CI", "").lower() not in ("1", "true", "yes"):
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = reporter.stats.get("skipped", []) if reporter else []
+    if skipped:
+        for report in skipped:
+            reporter.write_line(f"CI: skipped test is an error here: {report.nodeid} ({report.longrepr})", red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
