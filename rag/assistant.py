@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import bisect
 import re
+import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -14,13 +17,15 @@ import numpy as np
 from rag.answer import compose
 from rag.answer.followup import retrieval_query
 from rag.config import MODES, Config, load_config
+from rag.corpus.metadata import METADATA_FILE
+from rag.corpus.reader import corpus_files
 from rag.embed.base import Embedder, model_id
 from rag.errors import IndexCorruptError, IndexMissingError, QuestionError
 from rag.index.build import build_index, corpus_hash, settings_signature
 from rag.index.store import IndexData, load_index
 from rag.retrieve.lexical import idf_table, tokenize
 from rag.retrieve.search import retrieve
-from rag.types import Answer, Turn
+from rag.types import Answer, Document, Turn
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
@@ -48,21 +53,71 @@ def staleness(config: Config, embedder: Embedder, manifest: dict[str, Any]) -> s
     return ""
 
 
-class Assistant:
-    def __init__(self, data: IndexData, embedder: Embedder, config: Config) -> None:
-        self.data = data
-        self.embedder = embedder
-        self.config = config
-        self.documents = {d.doc_id: d for d in data.documents}
+@dataclass(frozen=True, eq=False)
+class _State:
+    """Everything one answer reads, swapped as a whole so a concurrent refresh never mixes indexes."""
+
+    data: IndexData
+    documents: dict[str, Document]
+    evidence: compose.Evidence
+
+    @classmethod
+    def of(cls, data: IndexData) -> _State:
+        documents = {d.doc_id: d for d in data.documents}
         tokens = [tokenize(s.text) for s in data.sentences]
-        self.evidence = compose.Evidence(
-            documents=self.documents,
+        evidence = compose.Evidence(
+            documents=documents,
             sentences=data.sentences,
             sentence_vectors=data.sentence_vectors,
             sentence_tokens=tokens,
             idf=idf_table(tokens),
             sentences_of_chunk=_sentences_of_chunk(data),
         )
+        return cls(data, documents, evidence)
+
+
+class Assistant:
+    # How often `ask` looks at the corpus files (a few stat calls) to notice edits.
+    FRESHNESS_INTERVAL_S = 1.0
+
+    def __init__(self, data: IndexData, embedder: Embedder, config: Config) -> None:
+        self.embedder = embedder
+        self.config = config
+        self._state = _State.of(data)
+        self._lock = threading.Lock()
+        self._stamp = _corpus_stamp(config)
+        self._checked = time.monotonic()
+
+    @property
+    def data(self) -> IndexData:
+        return self._state.data
+
+    @property
+    def documents(self) -> dict[str, Document]:
+        return self._state.documents
+
+    @property
+    def evidence(self) -> compose.Evidence:
+        return self._state.evidence
+
+    def refresh_if_stale(self, force_check: bool = False) -> bool:
+        """Rebuild and swap in a new index when the corpus changed since loading; True if it did.
+        Answers must never cite a file that no longer says what the index holds."""
+        now = time.monotonic()
+        if not force_check and now - self._checked < self.FRESHNESS_INTERVAL_S:
+            return False
+        self._checked = now
+        stamp = _corpus_stamp(self.config)
+        if stamp == self._stamp:
+            return False
+        with self._lock:
+            if stamp == self._stamp:
+                return False
+            if staleness(self.config, self.embedder, self.data.manifest):
+                build_index(self.config, self.embedder, progress=False)
+                self._state = _State.of(load_index(self.config.index_path))
+            self._stamp = stamp
+        return True
 
     @classmethod
     def load(
@@ -114,6 +169,8 @@ class Assistant:
         t0 = time.perf_counter()
         cfg = self.config
         question = self._clean(question)
+        self.refresh_if_stale()
+        state = self._state
         mode = mode or cfg.mode
         if mode not in MODES:
             raise QuestionError(f"mode {mode!r} is not one of {', '.join(MODES)}")
@@ -125,7 +182,7 @@ class Assistant:
         qvec = np.asarray(self.embedder.embed([query])[0], dtype=np.float32)
         t1 = time.perf_counter()
         hits = retrieve(
-            self.data,
+            state.data,
             qvec,
             qtokens,
             k=k,
@@ -137,17 +194,17 @@ class Assistant:
         )
         t2 = time.perf_counter()
         scored = compose.score_sentences(
-            self.evidence, hits, qvec, tokenize(question) or qtokens, cfg.min_sentence_chars
+            state.evidence, hits, qvec, tokenize(question) or qtokens, cfg.min_sentence_chars
         )
         confidence = max(0.0, min(1.0, scored[0].score)) if scored else 0.0
         abstained = confidence < cfg.abstain_threshold
         chosen = (
             []
             if abstained
-            else compose.select(scored, self.evidence, max_sentences or cfg.max_sentences, cfg.sentence_margin)
+            else compose.select(scored, state.evidence, max_sentences or cfg.max_sentences, cfg.sentence_margin)
         )
-        text, citations = compose.cite(chosen, self.documents) if chosen else (compose.ABSTAIN_TEXT, ())
-        compose.verify(text, citations, self.documents)
+        text, citations = compose.cite(chosen, state.documents) if chosen else (compose.ABSTAIN_TEXT, ())
+        compose.verify(text, citations, state.documents)
         t3 = time.perf_counter()
         return Answer(
             question=question,
@@ -155,7 +212,7 @@ class Assistant:
             abstained=abstained,
             confidence=round(confidence, 4),
             citations=citations,
-            passages=compose.passages(hits, self.documents),
+            passages=compose.passages(hits, state.documents),
             timings_ms={
                 "embed": _ms(t0, t1),
                 "retrieve": _ms(t1, t2),
@@ -180,6 +237,22 @@ class Assistant:
     @property
     def model_id(self) -> str:
         return model_id(self.embedder)
+
+
+def _corpus_stamp(config: Config) -> tuple[tuple[str, int, int], ...]:
+    """Cheap change detector (names, sizes, mtimes); the corpus hash decides whether it matters."""
+    folder = config.corpus_path
+    paths: list[Path] = corpus_files(folder) if folder.is_dir() else []
+    if (folder / METADATA_FILE).is_file():
+        paths.append(folder / METADATA_FILE)
+    stamp = []
+    for p in paths:
+        try:
+            st = p.stat()
+        except OSError:
+            continue
+        stamp.append((p.as_posix(), st.st_mtime_ns, st.st_size))
+    return tuple(stamp)
 
 
 def _ms(a: float, b: float) -> float:

@@ -86,3 +86,24 @@ def test_chunks_out_of_step_with_vectors_are_detected(assistant: Assistant, conf
 def test_index_folder_has_no_leftover_temp_dirs(assistant: Assistant, config) -> None:  # type: ignore[no-untyped-def]
     assert not [p for p in (config.index_path / "builds").iterdir() if p.name.startswith(".tmp")]
     assert Path(config.index_path / "CURRENT").read_text().strip() == assistant.data.path.name
+
+
+def test_corpus_edit_while_running_is_picked_up_before_answering(assistant: Assistant, config) -> None:  # type: ignore[no-untyped-def]
+    plan = config.corpus_path / "plan.txt"
+    plan.write_text(plan.read_text().replace("July 26, 2025", "August 1, 2025"))
+    assistant.refresh_if_stale(force_check=True)
+    answer = assistant.ask("When was the Action Plan released?")
+    assert any("August 1, 2025" in c.quote for c in answer.citations)
+    for c in answer.citations:
+        assert (config.root / c.source).read_text()[c.start : c.end] == c.quote
+
+
+def test_missing_manifest_and_dimension_mismatch_are_corrupt(assistant: Assistant, config) -> None:  # type: ignore[no-untyped-def]
+    build = current_build(config.index_path)
+    manifest = json.loads((build / "manifest.json").read_text())
+    (build / "manifest.json").write_text(json.dumps({**manifest, "dimension": 128}))
+    with pytest.raises(IndexCorruptError, match="dimension"):
+        load_index(config.index_path, verify=False)
+    (build / "manifest.json").unlink()
+    with pytest.raises(IndexCorruptError, match="manifest"):
+        load_index(config.index_path)
