@@ -1,0 +1,143 @@
+"""Load test for a running server on this machine: N concurrent clients × M questions through
+POST /api/ask, every citation checked verbatim against GET /api/documents/{doc_id}.
+
+    python -m eval.loadtest --url http://127.0.0.1:7860 --clients 20 --per-client 25
+
+Bounded in count and time; only loopback addresses are accepted as targets."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+QUESTIONS = [
+    "What does the plan say about open source?",
+    "When was the Global AI Governance Action Plan released?",
+    "How many actions does the plan contain?",
+    "What does the plan offer the Global South?",
+    "What do critics say about the plan?",
+    "How does the plan relate to the United Nations?",
+    "What is the capital of Australia?",
+    "What did the White House publish before the plan?",
+]
+
+
+@dataclass
+class LoadReport:
+    requests: int = 0
+    errors: int = 0
+    bad_citations: int = 0
+    answered: int = 0
+    abstained: int = 0
+    seconds: float = 0.0
+    latencies_ms: list[float] = field(default_factory=list, repr=False)
+    error_samples: list[str] = field(default_factory=list)
+
+    def summary(self) -> dict[str, Any]:
+        lat = sorted(self.latencies_ms)
+        pct = (lambda q: round(lat[min(len(lat) - 1, int(q * len(lat)))], 1)) if lat else (lambda q: 0.0)
+        data = {k: v for k, v in asdict(self).items() if k != "latencies_ms"}
+        data.update(
+            p50_ms=pct(0.50),
+            p95_ms=pct(0.95),
+            max_ms=round(lat[-1], 1) if lat else 0.0,
+            mean_ms=round(statistics.fmean(lat), 1) if lat else 0.0,
+            rps=round(self.requests / self.seconds, 1) if self.seconds else 0.0,
+        )
+        return data
+
+
+def _check_loopback(url: str) -> None:
+    host = urlparse(url).hostname or ""
+    if not (host == "localhost" or host.startswith("127.") or host == "::1"):
+        raise SystemExit(f"refusing to load-test {host!r}: only 127.0.0.0/8, ::1 or localhost")
+
+
+def run_load(
+    url: str,
+    clients: int = 20,
+    per_client: int = 25,
+    questions: Sequence[str] = QUESTIONS,
+    token: str | None = None,
+    time_limit_s: float = 300.0,
+) -> LoadReport:
+    import httpx
+
+    _check_loopback(url)
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    report, lock = LoadReport(), threading.Lock()
+    texts: dict[str, str] = {}
+    deadline = time.monotonic() + time_limit_s
+
+    def doc_text(client: httpx.Client, doc_id: str) -> str:
+        if doc_id not in texts:
+            resp = client.get(f"/api/documents/{doc_id}")
+            resp.raise_for_status()
+            texts[doc_id] = resp.json()["text"]
+        return texts[doc_id]
+
+    def worker(n: int) -> None:
+        with httpx.Client(base_url=url, headers=headers, timeout=60.0) as client:
+            for i in range(per_client):
+                if time.monotonic() > deadline:
+                    return
+                question = questions[(n + i) % len(questions)]
+                t0 = time.perf_counter()
+                try:
+                    resp = client.post("/api/ask", json={"question": question})
+                    elapsed = (time.perf_counter() - t0) * 1000
+                    resp.raise_for_status()
+                    answer = resp.json()
+                    bad = sum(
+                        doc_text(client, c["doc_id"])[c["start"] : c["end"]] != c["quote"] for c in answer["citations"]
+                    )
+                    with lock:
+                        report.requests += 1
+                        report.latencies_ms.append(elapsed)
+                        report.bad_citations += bad
+                        report.abstained += bool(answer["abstained"])
+                        report.answered += not answer["abstained"]
+                except (httpx.HTTPError, KeyError, ValueError) as exc:
+                    with lock:
+                        report.requests += 1
+                        report.errors += 1
+                        if len(report.error_samples) < 5:
+                            report.error_samples.append(f"{type(exc).__name__}: {str(exc)[:200]}")
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=worker, args=(n,), daemon=True) for n in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=max(1.0, deadline - time.monotonic() + 5))
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m eval.loadtest", description=__doc__.splitlines()[0])
+    parser.add_argument("--url", default="http://127.0.0.1:7860", help="server base URL (loopback only)")
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--per-client", type=int, default=25)
+    parser.add_argument("--token", help="bearer token, when the server requires one")
+    parser.add_argument("--time-limit", type=float, default=300.0, help="seconds before clients stop")
+    parser.add_argument("--out", type=Path, help="write the summary JSON here")
+    args = parser.parse_args(argv)
+    report = run_load(args.url, args.clients, args.per_client, token=args.token, time_limit_s=args.time_limit)
+    summary = report.summary()
+    print(json.dumps(summary, indent=2))
+    if args.out:
+        args.out.write_text(json.dumps(summary, indent=2) + "\n")
+    return 0 if report.errors == 0 and report.bad_citations == 0 else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
