@@ -91,7 +91,7 @@ class Chat:
         if doc is None:
             return gr.skip(), gr.skip(), gr.skip()
         start, end, n = (_int(data.get(key)) for key in ("start", "end", "n"))
-        return gr.Tabs(selected="docs"), gr.Dropdown(value=doc.doc_id), render.document_html(doc, start, end, n)
+        return gr.Tabs(selected="docs"), gr.update(value=doc.doc_id), render.document_html(doc, start, end, n)
 
     def pick_doc(self, doc_id: str | None) -> str:
         return render.document_html(self.docs.get(doc_id or ""))
