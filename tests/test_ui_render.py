@@ -95,7 +95,7 @@ def test_answer_markers_link_to_highlights_in_the_sources_panel() -> None:
     mark = re.search(r'<mark id="rag-hl-3-1">(.*?)</mark>', panel)
     assert mark and html.unescape(mark.group(1)) == TEXT[START:END]
     assert "Intro line" not in panel  # context stays inside the cited paragraph
-    assert 'data-doc="evil" data-start="%d" data-end="%d"' % (START, END) in panel
+    assert f'data-doc="evil" data-start="{START}" data-end="{END}"' in panel
 
 
 def test_grounding_badge_counts_what_it_verifies() -> None:
