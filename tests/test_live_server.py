@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import socket
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,7 +12,7 @@ import pytest
 from gradio_client import Client
 
 from rag.cli import main
-from tests.conftest import TINY, write_corpus
+from tests.conftest import REPO, TINY, write_corpus
 from tests.serving import free_port, live_server
 
 TOKEN = "live-token_42"
@@ -53,6 +54,21 @@ def test_gradio_client_calls_the_chat_endpoint(server: tuple[str, Path]) -> None
         "and what do critics say?", [["What does the plan say about the Global South?", ""]], 3, api_name="/ask"
     )
     assert "Global South" in follow["retrieval_query"] and len(follow["passages"]) == 3
+
+
+def test_readme_gradio_client_snippet_runs(server: tuple[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    snippet = next(b for b in re.findall(r"```python\n(.*?)```", readme, flags=re.S) if "gradio_client" in b)
+    assert "analytics_enabled=False" in snippet
+    exec(snippet.replace("http://127.0.0.1:7860", server[0]), {})
+    printed = capsys.readouterr().out.strip()
+    assert printed.endswith("]") and len(printed) > 20  # the answer, then the list of quotes
+
+
+def test_readme_endpoints_are_the_served_ones(server: tuple[str, Path]) -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    listed = set(re.findall(r"`(?:GET|POST) (/api/[^` ]+)", readme))
+    assert listed == set(httpx.get(f"{server[0]}/openapi.json").json()["paths"])
 
 
 def test_gradio_client_gets_a_clear_error_for_a_bad_question(server: tuple[str, Path]) -> None:

@@ -49,11 +49,16 @@ def test_open_source_question_is_answered_and_its_span_highlighted(page: Watched
     expect(p.locator("#rag-src-1-1 .rag-title")).to_have_text(expected["title"])
     page.shot("1-open-source-answer")
 
-    p.locator("#rag-src-1-1").scroll_into_view_if_needed()
     last = answer.locator("a.rag-cite").last
-    last.click()
     n = last.inner_text().strip("[]")
-    expect(p.locator(f"#rag-hl-1-{n}")).to_be_in_viewport()
+    target = p.locator(f"#rag-hl-1-{n}")
+    p.locator("#rag-sources-panel").evaluate("el => el.scrollTo(0, 0)")
+    p.evaluate("window.scrollTo(0, 0)")
+    if n != "1":  # with one source the highlight may start in view
+        expect(target).not_to_be_in_viewport()
+    last.click()
+    expect(target).to_be_in_viewport()
+    expect(target).to_have_class(re.compile("rag-flash"))
 
     p.locator("#rag-src-1-1 button.rag-open").click()
     doc_mark = p.locator("#rag-reader #rag-doc-mark")
@@ -89,6 +94,9 @@ def test_hostile_document_renders_as_inert_text(page: Watched) -> None:
     p.get_by_role("tab", name="Ask").click()
     ask(page, "What is said about kangaroo habitats in the Northern Territory?", 1)
     expect(p.locator("#rag-sources-panel")).to_contain_text("<script>window.__xss = 1; alert(1)</script>")
-    page.shot("5-hostile-source")
+    ask(page, "What does this file check about document text?", 2)
+    expect(p.locator("#rag-answer-2")).to_contain_text("<script>window.__xss = 1; alert(1)</script>")
+    expect(p.locator("#rag-answer-2")).to_contain_text("<img src=x onerror=alert(2)>")
+    page.shot("5-hostile-answer")
     assert p.evaluate("window.__xss === undefined")
     assert p.locator("#rag-reader img, #rag-sources-panel img, #rag-corpus img, #rag-chat script").count() == 0
