@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import socket
+import time
 
 from rag.cli.common import add_paths, load_assistant, say
 from rag.errors import ConfigError
@@ -48,6 +49,10 @@ def run(args: argparse.Namespace) -> int:
         )
     _check_free(args.host, args.port)  # before the model loads: fail in a second, not after it
     assistant = load_assistant(args)
+    # The embedding model loads on first use: load it now, so the first visitor does not wait seconds.
+    started = time.perf_counter()
+    assistant.ask("warm-up question about the plan")
+    say(f"Model ready in {time.perf_counter() - started:.1f} s")
     import uvicorn
 
     from rag.http.app import create_app
