@@ -15,9 +15,9 @@ from fastapi.responses import JSONResponse
 from rag.assistant import Assistant
 from rag.errors import QuestionError, RagError
 from rag.http.guard import BodyLimit, TokenGuard
-from rag.http.models import AnswerOut, AskRequest, DocumentDetail, DocumentSummary, ErrorBody, Health
+from rag.http.models import AskRequest, DocumentDetail, DocumentSummary, ErrorBody, Health
 from rag.http.shared import SharedAssistant
-from rag.types import Document, Turn
+from rag.types import Answer, Document, Turn
 from rag.version import __version__
 
 log = logging.getLogger("rag.http")
@@ -54,13 +54,12 @@ def create_app(assistant: Assistant, token: str | None = None, *, chat: bool = T
 
 
 def _add_routes(app: FastAPI, shared: SharedAssistant) -> None:
-    @app.post("/api/ask", response_model=AnswerOut, responses=ERRORS, tags=["answers"])
-    def ask(body: AskRequest) -> dict[str, Any]:
+    @app.post("/api/ask", response_model=Answer, responses=ERRORS, tags=["answers"])
+    def ask(body: AskRequest) -> Answer:
         """Answer from the documents only; on weak evidence `abstained` is true and `passages` are
         related reading."""
         history = [Turn(t.question, t.answer) for t in body.history]
-        answer = shared.ask(body.question, history, k=body.k, mode=body.mode, max_sentences=body.max_sentences)
-        return answer.to_dict()
+        return shared.ask(body.question, history, k=body.k, mode=body.mode, max_sentences=body.max_sentences)
 
     @app.get("/api/documents", response_model=list[DocumentSummary], responses=ERRORS, tags=["documents"])
     def documents() -> list[DocumentSummary]:

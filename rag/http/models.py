@@ -1,6 +1,6 @@
-"""Typed request and response bodies of the HTTP API. The answer models mirror the frozen dataclasses
-in rag.types field for field (a test keeps them in step), so the API returns exactly
-`Answer.to_dict()`."""
+"""Typed request and response bodies of the HTTP API. Answers are described by the frozen dataclasses
+of rag.types themselves (FastAPI derives their schema), so the API returns exactly `Answer.to_dict()`
+and the two cannot drift apart."""
 
 from __future__ import annotations
 
@@ -37,46 +37,6 @@ class AskRequest(Strict):
     k: int | None = Field(None, ge=1, le=50, description="passages to retrieve (default from the configuration)")
     mode: Literal["hybrid", "dense", "bm25"] | None = Field(None, description="retrieval mode (default hybrid)")
     max_sentences: int | None = Field(None, ge=1, le=10, description="most sentences in the answer")
-
-
-class CitationOut(BaseModel):
-    n: int = Field(description="the number of the [n] marker in the answer text")
-    doc_id: str
-    title: str
-    source: str = Field(description="the document's path relative to the project root")
-    start: int = Field(description="start offset of the quote in the document text")
-    end: int = Field(description="end offset (exclusive): quote == text[start:end]")
-    quote: str
-    chunk_id: str
-    score: float
-    author: str
-    outlet: str
-    date: str
-
-
-class PassageOut(BaseModel):
-    rank: int
-    chunk_id: str
-    doc_id: str
-    source: str
-    start: int
-    end: int
-    text: str
-    score: float
-    title: str
-
-
-class AnswerOut(BaseModel):
-    question: str
-    answer: str = Field(description="sentences quoted verbatim from the sources, each followed by its [n] marker")
-    abstained: bool = Field(
-        description="true when the documents don't cover the question: passages are then related reading"
-    )
-    confidence: float
-    citations: list[CitationOut]
-    passages: list[PassageOut]
-    timings_ms: dict[str, float]
-    retrieval_query: str
 
 
 class DocumentSummary(BaseModel):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from rag.assistant import Assistant
 from rag.types import Answer, Document, Turn
@@ -20,17 +21,10 @@ class SharedAssistant:
     assistant: Assistant
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
-    def ask(
-        self,
-        question: str,
-        history: Sequence[Turn] | None = None,
-        *,
-        k: int | None = None,
-        mode: str | None = None,
-        max_sentences: int | None = None,
-    ) -> Answer:
+    def ask(self, question: str, history: Sequence[Turn] | None = None, **options: Any) -> Answer:
+        """Assistant.ask (options: k, mode, max_sentences), one question at a time."""
         with self._lock:
-            return self.assistant.ask(question, history, k=k, mode=mode, max_sentences=max_sentences)
+            return self.assistant.ask(question, history, **options)
 
     @property
     def documents(self) -> dict[str, Document]:
