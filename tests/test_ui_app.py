@@ -79,5 +79,7 @@ def test_blocks_build_with_examples_and_collapsed_settings(assistant: Assistant)
     assert accordions and accordions[0]["props"]["open"] is False
     assert "What does the plan say about open source?" in EXAMPLES
     assert demo.analytics_enabled is False
+    chatbot = next(c for c in config["components"] if c["type"] == "chatbot")
+    assert chatbot["props"]["buttons"] == []  # the default would show "share" (posts to Hugging Face)
     public = [d.get("api_name") for d in config["dependencies"] if d.get("api_visibility", "public") == "public"]
     assert public == ["ask"]

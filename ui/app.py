@@ -60,7 +60,7 @@ class Chat:
 
     def respond(
         self, question: str, messages: list[Any], answers: list[Answer], k: float, length: float, mode: str
-    ) -> tuple[str, list[Any], list[Answer], str]:
+    ) -> tuple[str, list[Any], list[Answer], Any]:
         answers = list(answers or [])
         try:
             answer = self.shared.ask(question, history_turns(answers), k=int(k), mode=mode, max_sentences=int(length))
@@ -129,6 +129,7 @@ def build_blocks(shared: SharedAssistant) -> Any:
                         height=520,
                         elem_id="rag-chat",
                         latex_delimiters=[],
+                        buttons=[],  # "share" would post to Hugging Face; "copy" would copy our markup
                         placeholder="Ask about the Global AI Governance Action Plan. Answers quote the sources.",
                     )
                     with gr.Row():
