@@ -1,14 +1,24 @@
-"""A plain Gradio chat over the assistant (the rich UI is built on top of this)."""
+"""The web chat (Gradio Blocks): conversation, sources panel, documents view, settings. `mount` puts it
+at `/` of the FastAPI app that also serves the JSON API (rag.http.app)."""
 
 from __future__ import annotations
 
-import html
+import logging
 import os
 from typing import Any
 
-from rag.assistant import Assistant
-from rag.errors import RagError
+# Before gradio is imported and any Blocks is built: Gradio phones home otherwise.
+os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
+
+import gradio as gr
+
+from rag.errors import QuestionError, RagError
+from rag.http.shared import SharedAssistant
 from rag.types import Answer, Turn
+from ui import render
+from ui.assets import CSS, HEAD, OPEN_DOC_JS
+
+log = logging.getLogger("ui")
 
 EXAMPLES = [
     "What does the plan say about open source?",
@@ -16,19 +26,15 @@ EXAMPLES = [
     "How many actions does the plan contain?",
     "What does the plan offer the Global South?",
 ]
-
-
-def render(answer: Answer) -> str:
-    """Markdown for one answer; document text is escaped because it is untrusted."""
-    body = html.escape(answer.answer)
-    if answer.abstained:
-        related = "\n".join(f"- {html.escape(p.title)}: {html.escape(p.text[:200])}…" for p in answer.passages[:3])
-        return f"{body}\n\n**Related reading (not an answer):**\n{related}"
-    sources = "\n".join(
-        f"{c.n}. **{html.escape(c.title)}** ({html.escape(c.source)}:{c.start}-{c.end}): “{html.escape(c.quote)}”"
-        for c in answer.citations
-    )
-    return f"{body}\n\n**Sources** (confidence {answer.confidence:.2f})\n\n{sources}"
+MODES = [("Hybrid: meaning + keywords", "hybrid"), ("Dense: meaning only", "dense"), ("BM25: keywords only", "bm25")]
+SHOWN_TURNS = 10  # sources of older answers leave the panel
+HEADER = (
+    "<h1>Global AI Governance Action Plan — grounded Q&amp;A</h1>"
+    "<p>Every sentence of an answer is quoted verbatim from the source documents and cited to its exact span. "
+    "When the documents don't cover a question, the assistant says so instead of guessing.</p>"
+)
+SYSTEM_FONTS = ["system-ui", "-apple-system", "Segoe UI", "Roboto", "Helvetica Neue", "Arial", "sans-serif"]
+MONO_FONTS = ["ui-monospace", "SFMono-Regular", "Menlo", "Consolas", "monospace"]
 
 
 def message_text(content: Any) -> str:
@@ -40,39 +46,147 @@ def message_text(content: Any) -> str:
     return ""
 
 
-def history_turns(messages: list[dict[str, Any]]) -> list[Turn]:
-    turns: list[Turn] = []
-    for m in messages:
-        text = message_text(m.get("content"))
-        if m.get("role") == "user":
-            turns.append(Turn(question=text))
-        elif turns and m.get("role") == "assistant":
-            turns[-1] = Turn(turns[-1].question, text)
-    return turns
+def history_turns(answers: list[Answer]) -> list[Turn]:
+    """The conversation so far as engine turns (plain answer text, not the rendered HTML)."""
+    return [Turn(a.question, a.answer) for a in answers]
 
 
-def build_app(assistant: Assistant) -> Any:
-    os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
-    import gradio as gr
+class Chat:
+    """Event handlers, bound to one shared assistant."""
 
-    def respond(message: str, messages: list[dict[str, Any]]) -> tuple[str, list[dict[str, Any]]]:
-        messages = list(messages or [])
+    def __init__(self, shared: SharedAssistant) -> None:
+        self.shared = shared
+        self.docs = shared.documents
+
+    def respond(
+        self, question: str, messages: list[Any], answers: list[Answer], k: float, length: float, mode: str
+    ) -> tuple[str, list[Any], list[Answer], Any]:
+        answers = list(answers or [])
         try:
-            reply = render(assistant.ask(message, history=history_turns(messages)))
+            answer = self.shared.ask(question, history_turns(answers), k=int(k), mode=mode, max_sentences=int(length))
+        except QuestionError as exc:
+            gr.Warning(str(exc))
+            return question, messages, answers, gr.skip()  # keep the question: nothing lost on bad input
         except RagError as exc:
-            reply = f"⚠️ {html.escape(str(exc))}"
-        return "", [*messages, {"role": "user", "content": message}, {"role": "assistant", "content": reply}]
+            log.error("engine error: %s", exc)
+            gr.Warning("The assistant could not answer this question; the server log has the details.")
+            return question, messages, answers, gr.skip()
+        answers.append(answer)
+        turn = len(answers)
+        messages = [
+            *(messages or []),
+            {"role": "user", "content": render.esc(answer.question)},
+            {"role": "assistant", "content": render.answer_html(answer, turn, self.docs)},
+        ]
+        return "", messages, answers, self.panel(answers)
 
+    def panel(self, answers: list[Answer]) -> str:
+        numbered = list(enumerate(answers, start=1))[-SHOWN_TURNS:]
+        return render.sources_html(numbered, self.docs)
+
+    def open_doc(self, evt: gr.EventData) -> tuple[Any, Any, str]:
+        """A source's "Open in document" (or a corpus row's "Read"): show it with the span highlighted."""
+        data = getattr(evt, "_data", None) or {}
+        doc = self.docs.get(str(data.get("doc_id", "")))
+        if doc is None:
+            return gr.skip(), gr.skip(), gr.skip()
+        start, end, n = (_int(data.get(key)) for key in ("start", "end", "n"))
+        return gr.Tabs(selected="docs"), gr.update(value=doc.doc_id), render.document_html(doc, start, end, n)
+
+    def pick_doc(self, doc_id: str | None) -> str:
+        return render.document_html(self.docs.get(doc_id or ""))
+
+    def api_ask(self, question: str, history: list[list[str]] | None = None, k: int | None = None) -> dict[str, Any]:
+        """Answer from the documents only. history: earlier [question, answer] pairs, oldest first.
+        Returns the JSON form of the answer (the same object as POST /api/ask)."""
+        turns = [Turn(str(pair[0]), str(pair[1]) if len(pair) > 1 else "") for pair in history or [] if pair]
+        try:
+            return self.shared.ask(question, turns, k=k).to_dict()
+        except QuestionError as exc:
+            raise gr.Error(str(exc)) from None
+
+
+def _int(value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
+
+
+def build_blocks(shared: SharedAssistant) -> Any:
+    chat = Chat(shared)
+    k, length, mode = shared.defaults
+    private: dict[str, Any] = {"api_visibility": "private"}
     with gr.Blocks(title="Global AI Governance Action Plan — grounded Q&A", analytics_enabled=False) as demo:
-        gr.Markdown(
-            "## Ask the Global AI Governance Action Plan sources\nEvery sentence is quoted from a source and cited."
-        )
-        chatbot = gr.Chatbot(label="Answers", height=520)
-        box = gr.Textbox(label="Question", placeholder="What does the plan say about open source?")
-        gr.Examples(EXAMPLES, inputs=box)
-        box.submit(respond, [box, chatbot], [box, chatbot], api_name="ask")
+        gr.HTML(HEADER, elem_id="rag-header")
+        answers = gr.State([])
+        with gr.Tabs(selected="ask") as tabs:
+            with gr.Tab("Ask", id="ask"), gr.Row(equal_height=False):
+                with gr.Column(scale=3):
+                    chatbot = gr.Chatbot(
+                        label="Conversation",
+                        show_label=False,
+                        height=520,
+                        elem_id="rag-chat",
+                        latex_delimiters=[],
+                        buttons=[],  # "share" would post to Hugging Face; "copy" would copy our markup
+                        placeholder="Ask about the Global AI Governance Action Plan. Answers quote the sources.",
+                    )
+                    with gr.Row():
+                        box = gr.Textbox(
+                            show_label=False,
+                            placeholder="Ask a question, or a follow-up…",
+                            scale=5,
+                            elem_id="rag-question",
+                            max_lines=4,
+                        )
+                        send = gr.Button("Ask", variant="primary", scale=1, elem_id="rag-ask")
+                    gr.Examples(EXAMPLES, inputs=box, label="Example questions")
+                    with gr.Accordion("Settings", open=False, elem_id="rag-settings"):
+                        depth = gr.Slider(1, 20, value=min(k, 20), step=1, label="Retrieval depth (passages searched)")
+                        size = gr.Slider(1, 8, value=min(length, 8), step=1, label="Answer length (most sentences)")
+                        how = gr.Radio(MODES, value=mode, label="Retrieval mode")
+                with gr.Column(scale=2):
+                    sources = gr.HTML(chat.panel([]), elem_id="rag-sources-panel", js_on_load=OPEN_DOC_JS, padding=True)
+            with gr.Tab("Documents", id="docs"):
+                corpus = gr.HTML(render.corpus_html(chat.docs), js_on_load=OPEN_DOC_JS, elem_id="rag-corpus")
+                pick = gr.Dropdown(
+                    [(d.meta.title, d.doc_id) for d in chat.docs.values()],
+                    value=None,
+                    label="Read a document",
+                    elem_id="rag-pick",
+                )
+                reader = gr.HTML(render.document_html(None), elem_id="rag-reader")
+
+        inputs = [box, chatbot, answers, depth, size, how]
+        outputs = [box, chatbot, answers, sources]
+        box.submit(chat.respond, inputs, outputs, **private)
+        send.click(chat.respond, inputs, outputs, **private)
+        chatbot.clear(lambda: ([], chat.panel([])), None, [answers, sources], **private)
+        for html in (sources, corpus):
+            html.click(chat.open_doc, None, [tabs, pick, reader], **private)
+        pick.input(chat.pick_doc, pick, reader, **private)
+        gr.api(chat.api_ask, api_name="ask")
     return demo
 
 
-def serve(assistant: Assistant, host: str = "127.0.0.1", port: int = 7860) -> None:
-    build_app(assistant).launch(server_name=host, server_port=port, share=False, show_error=False)
+def theme() -> Any:
+    # System fonts only: the default themes would fetch web fonts.
+    return gr.themes.Soft(primary_hue="blue", neutral_hue="slate", font=SYSTEM_FONTS, font_mono=MONO_FONTS)
+
+
+def mount(app: Any, shared: SharedAssistant) -> None:
+    gr.mount_gradio_app(
+        app,
+        build_blocks(shared),
+        path="/",
+        footer_links=["api"],
+        run_history=False,
+        show_error=False,
+        ssr_mode=False,
+        mcp_server=False,
+        pwa=False,
+        theme=theme(),
+        css=CSS,
+        head=HEAD,
+    )

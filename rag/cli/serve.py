@@ -1,29 +1,76 @@
-"""rag serve: the web chat (and HTTP API) on 127.0.0.1."""
+"""rag serve: the web chat and the HTTP API on 127.0.0.1."""
 
 from __future__ import annotations
 
 import argparse
+import os
+import socket
+import time
 
 from rag.cli.common import add_paths, load_assistant, say
+from rag.errors import ConfigError
+
+TOKEN_ENV = "RAG_API_TOKEN"
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "serve",
-        help="serve the web chat on http://127.0.0.1:7860",
-        description="Start the web chat. The index is built first when it is missing or stale.",
-        epilog="example: rag serve --port 7860   (then open http://127.0.0.1:7860)",
+        help="serve the web chat and the HTTP API on http://127.0.0.1:7860",
+        description="Start the web chat at / and the JSON API at /api (OpenAPI schema at /openapi.json). "
+        "The index is built first when it is missing or stale; the model is loaded once and shared. "
+        f"Set {TOKEN_ENV} to require 'Authorization: Bearer <token>' on every request "
+        "(a browser opens /?token=<token> once).",
+        epilog="examples:\n  rag serve                      then open http://127.0.0.1:7860\n"
+        "  rag serve --port 8000\n"
+        f"  {TOKEN_ENV}=s3cret rag serve --host 0.0.0.0   reachable from other machines, token required\n"
+        "  curl -s localhost:7860/api/ask -H 'content-type: application/json' \\\n"
+        '       -d \'{"question": "What does the plan say about open source?"}\'',
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
-    p.add_argument("--port", type=int, default=7860, help="port (default 7860)")
+    p.add_argument("--port", type=_port, default=7860, help="port (default 7860)")
     add_paths(p)
     p.set_defaults(run=run)
 
 
-def run(args: argparse.Namespace) -> int:
-    assistant = load_assistant(args)
-    from ui.app import serve
+def _port(value: str) -> int:
+    if not value.isdigit() or not 1 <= int(value) <= 65535:
+        raise argparse.ArgumentTypeError(f"port {value!r} is not a number from 1 to 65535")
+    return int(value)
 
-    say(f"Serving on http://{args.host}:{args.port}  (Ctrl+C to stop)")
-    serve(assistant, host=args.host, port=args.port)
+
+def run(args: argparse.Namespace) -> int:
+    token = os.environ.get(TOKEN_ENV, "")
+    if token and not all(ch.isalnum() or ch in "-_.~" for ch in token):
+        raise ConfigError(
+            f"{TOKEN_ENV} may hold only letters, digits and -_.~: "
+            "make one with python3 -c 'import secrets; print(secrets.token_urlsafe())'"
+        )
+    _check_free(args.host, args.port)  # before the model loads: fail in a second, not after it
+    assistant = load_assistant(args)
+    # The embedding model loads on first use: load it now, so the first visitor does not wait seconds.
+    started = time.perf_counter()
+    assistant.ask("warm-up question about the plan")
+    say(f"Model ready in {time.perf_counter() - started:.1f} s")
+    import uvicorn
+
+    from rag.http.app import create_app
+
+    app = create_app(assistant, token=token or None)
+    if args.host not in ("127.0.0.1", "localhost", "::1") and not token:
+        say(f"warning: listening on {args.host} without a token: anyone who can reach it can use it ({TOKEN_ENV})")
+    say(f"Serving the chat on http://{args.host}:{args.port} and the API at /api  (Ctrl+C to stop)")
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", server_header=False)
     return 0
+
+
+def _check_free(host: str, port: int) -> None:
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        with socket.socket(infos[0][0], socket.SOCK_STREAM) as s:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            s.bind(infos[0][4])
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise ConfigError(f"cannot listen on {host}:{port} ({reason}): choose another --port or --host") from None

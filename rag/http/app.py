@@ -1,0 +1,139 @@
+"""`create_app(assistant)`: the JSON API under /api plus the web chat mounted at `/`.
+
+Errors become JSON `{"detail": ...}` bodies that say what to fix; tracebacks and server paths stay in
+the server log."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from rag.assistant import Assistant
+from rag.errors import QuestionError, RagError
+from rag.http.guard import BodyLimit, TokenGuard
+from rag.http.models import AskRequest, DocumentDetail, DocumentSummary, ErrorBody, Health
+from rag.http.shared import SharedAssistant
+from rag.types import Answer, Document, Turn
+from rag.version import __version__
+
+log = logging.getLogger("rag.http")
+
+API_BODY_BYTES = 64 * 1024
+CHAT_BODY_BYTES = 2 * 1024 * 1024  # the chat posts the whole conversation with every question
+ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorBody, "description": "a token is set on the server and this request lacks it"},
+    413: {"model": ErrorBody, "description": "request body too large"},
+    422: {"model": ErrorBody, "description": "invalid request: the detail names the field and the fix"},
+}
+
+
+def create_app(assistant: Assistant, token: str | None = None, *, chat: bool = True) -> FastAPI:
+    """The API (and, with chat=True, the Gradio chat at `/`) over one loaded assistant."""
+    shared = SharedAssistant(assistant)
+    app = FastAPI(
+        title="Grounded Q&A over the Global AI Governance Action Plan",
+        version=__version__,
+        description="Answers quoted verbatim from the source documents, each sentence cited to an exact span.",
+        docs_url=None,  # Swagger UI and ReDoc load scripts from a CDN: nothing may leave 127.0.0.1
+        redoc_url=None,
+    )
+    _add_error_handlers(app)
+    _add_routes(app, shared)
+    if chat:
+        from ui.app import mount
+
+        mount(app, shared)
+    app.add_middleware(BodyLimit, api_bytes=API_BODY_BYTES, other_bytes=CHAT_BODY_BYTES)
+    if token:
+        app.add_middleware(TokenGuard, token=token)
+    return app
+
+
+def _add_routes(app: FastAPI, shared: SharedAssistant) -> None:
+    @app.post("/api/ask", response_model=Answer, responses=ERRORS, tags=["answers"])
+    def ask(body: AskRequest) -> Answer:
+        """Answer from the documents only; on weak evidence `abstained` is true and `passages` are
+        related reading."""
+        history = [Turn(t.question, t.answer) for t in body.history]
+        return shared.ask(body.question, history, k=body.k, mode=body.mode, max_sentences=body.max_sentences)
+
+    @app.get("/api/documents", response_model=list[DocumentSummary], responses=ERRORS, tags=["documents"])
+    def documents() -> list[DocumentSummary]:
+        return [DocumentSummary(**_summary(d)) for d in shared.documents.values()]
+
+    @app.get(
+        "/api/documents/{doc_id}",
+        response_model=DocumentDetail,
+        responses={**ERRORS, 404: {"model": ErrorBody, "description": "no such document"}},
+        tags=["documents"],
+    )
+    def document(doc_id: str) -> DocumentDetail | JSONResponse:
+        """The text that citation offsets index, with its metadata."""
+        doc = shared.documents.get(doc_id)
+        if doc is None:
+            shown = doc_id if len(doc_id) <= 80 else doc_id[:80] + "…"
+            return _error(404, f"no document with id {shown!r}: list the ids with GET /api/documents")
+        return DocumentDetail(**_summary(doc), text=doc.text)
+
+    @app.get("/api/health", response_model=Health, responses=ERRORS, tags=["service"])
+    def health() -> Health:
+        a = shared.assistant
+        return Health(
+            status="ok", version=__version__, model=a.model_id, documents=len(a.documents), chunks=len(a.data.chunks)
+        )
+
+    @app.api_route("/api/{rest:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"], include_in_schema=False)
+    def unknown(rest: str) -> JSONResponse:
+        # Without this the chat mounted at `/` would answer unknown API paths with its HTML page.
+        return _error(404, "no such API endpoint: see /openapi.json for the endpoints")
+
+
+def _summary(doc: Document) -> dict[str, Any]:
+    m = doc.meta
+    return {
+        "doc_id": doc.doc_id,
+        "title": m.title,
+        "author": m.author,
+        "outlet": m.outlet,
+        "date": m.date,
+        "kind": m.kind,
+        "url": m.url,
+        "source": doc.source,
+        "chars": len(doc.text),
+    }
+
+
+def _error(status: int, detail: str) -> JSONResponse:
+    return JSONResponse({"detail": detail}, status_code=status)
+
+
+def _problem(error: Any) -> str:
+    if error.get("type") == "json_invalid":
+        return 'the body is not valid JSON: send {"question": "..."} with content-type application/json'
+    where = ".".join(str(p) for p in error.get("loc", ()) if p != "body") or "body"
+    return f"{where}: {error.get('msg', 'invalid')}"
+
+
+def _add_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(RequestValidationError)
+    async def invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = [_problem(e) for e in exc.errors()]
+        return _error(422, "invalid request: " + "; ".join(problems))
+
+    @app.exception_handler(QuestionError)
+    async def bad_question(_request: Request, exc: QuestionError) -> JSONResponse:
+        return _error(422, str(exc))
+
+    @app.exception_handler(RagError)
+    async def engine_error(_request: Request, exc: RagError) -> JSONResponse:
+        log.error("engine error: %s", exc)
+        return _error(500, "the assistant could not answer this request; the server log has the details")
+
+    @app.exception_handler(Exception)
+    async def crash(_request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unexpected error", exc_info=exc)
+        return _error(500, "internal error; the server log has the details")

@@ -1,0 +1,67 @@
+"""Typed request and response bodies of the HTTP API. Answers are described by the frozen dataclasses
+of rag.types themselves (FastAPI derives their schema), so the API returns exactly `Answer.to_dict()`
+and the two cannot drift apart."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+MAX_QUESTION_CHARS = 2000
+MAX_HISTORY_TURNS = 20
+MAX_ANSWER_CHARS = 20_000
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class TurnIn(Strict):
+    question: str = Field(max_length=MAX_QUESTION_CHARS, description="an earlier question")
+    answer: str = Field("", max_length=MAX_ANSWER_CHARS, description="the answer it got")
+
+
+class AskRequest(Strict):
+    question: str = Field(
+        min_length=1,
+        max_length=MAX_QUESTION_CHARS,
+        description="the question, in plain text",
+        examples=["What does the plan say about open source?"],
+    )
+    history: list[TurnIn] = Field(
+        default_factory=list,
+        max_length=MAX_HISTORY_TURNS,
+        description="earlier turns, oldest first: a follow-up like 'and what do critics say?' is resolved against them",
+    )
+    k: int | None = Field(None, ge=1, le=50, description="passages to retrieve (default from the configuration)")
+    mode: Literal["hybrid", "dense", "bm25"] | None = Field(None, description="retrieval mode (default hybrid)")
+    max_sentences: int | None = Field(None, ge=1, le=10, description="most sentences in the answer")
+
+
+class DocumentSummary(BaseModel):
+    doc_id: str
+    title: str
+    author: str
+    outlet: str
+    date: str
+    kind: str
+    url: str
+    source: str
+    chars: int = Field(description="length of the document text that citation offsets index")
+
+
+class DocumentDetail(DocumentSummary):
+    text: str
+
+
+class Health(BaseModel):
+    status: Literal["ok"]
+    version: str
+    model: str
+    documents: int
+    chunks: int
+
+
+class ErrorBody(BaseModel):
+    detail: str = Field(description="what went wrong and how to fix it")

@@ -1,0 +1,103 @@
+"""Real chromium (Debian package) driven by playwright against a live `rag serve` with the real model.
+Every request that is not to 127.0.0.1 is blocked and recorded; each test fails if one happened."""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import REPO
+from tests.serving import live_server
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SHOTS = REPO / "test-output"
+XSS_FILE = "900_untrusted.txt"
+XSS_DOC = (
+    "Untrusted <img src=x onerror=\"window.__xss = 'title'; alert('title')\"> notes\n"
+    "This file checks that document text is shown as text: <script>window.__xss = 1; alert(1)</script> "
+    'and <img src=x onerror=alert(2)> and <img src=x onerror="window.__xss = 2"> and ${window.__xss = 3} '
+    "and {{constructor.constructor('window.__xss = 4')()}} must all appear literally on the page.\n"
+    "The governance of kangaroo habitats in the Northern Territory is discussed in a separate wildlife report.\n"
+)
+
+
+def chromium_path() -> str | None:
+    return shutil.which("chromium") or next((p for p in ("/usr/bin/chromium",) if Path(p).exists()), None)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    path = chromium_path()
+    if path is None:
+        pytest.skip("chromium is not installed (apt-get install -y chromium; .ci/run does it)")
+    if importlib.util.find_spec("playwright") is None:
+        pytest.skip("the playwright package is missing: make setup installs it with the dev extra")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="session")
+def chat_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The real corpus plus a hostile document, the real model, the index built on start."""
+    project = tmp_path_factory.mktemp("browser")
+    shutil.copytree(REPO / "corpus", project / "corpus")
+    (project / "corpus" / XSS_FILE).write_text(XSS_DOC, encoding="utf-8")
+    with live_server(project, timeout=600) as url:
+        yield url
+
+
+@dataclass
+class Watched:
+    page: Any
+    outside: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+
+    def shot(self, name: str) -> None:
+        SHOTS.mkdir(exist_ok=True)
+        self.page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=False)
+
+
+@pytest.fixture
+def page(browser: Any, chat_url: str) -> Iterator[Watched]:
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    watched = Watched(context.new_page())
+
+    def route(r: Any) -> None:
+        url = r.request.url
+        if url.startswith(("http://127.0.0.1:", "ws://127.0.0.1:")):
+            r.continue_()
+        else:
+            watched.outside.append(url)
+            r.abort()
+
+    context.route("**/*", route)
+
+    def on_dialog(d: Any) -> None:
+        watched.dialogs.append(d.message)
+        d.dismiss()
+
+    watched.page.on("dialog", on_dialog)
+    watched.page.goto(chat_url)  # waits for "load", never "networkidle": Gradio keeps a request open
+    watched.page.wait_for_selector("#rag-question textarea")
+    yield watched
+    context.close()
+    assert watched.outside == [], f"requests that would have left 127.0.0.1: {watched.outside}"
+    assert watched.dialogs == [], f"dialogs opened: {watched.dialogs}"

@@ -1,0 +1,105 @@
+"""`rag serve` as a real process: the JSON API over HTTP and the chat's endpoint through gradio_client."""
+
+from __future__ import annotations
+
+import re
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from gradio_client import Client
+
+from rag.cli import main
+from tests.conftest import REPO, TINY, write_corpus
+from tests.serving import free_port, live_server
+
+TOKEN = "live-token_42"
+
+
+def tiny_project(root: Path) -> Path:
+    write_corpus(root / "corpus", TINY)
+    (root / "rag.toml").write_text("[rag]\nchunk_tokens = 24\nchunk_overlap = 4\nabstain_threshold = 0.3\n")
+    return root
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    project = tiny_project(tmp_path_factory.mktemp("live"))
+    with live_server(project, {"RAG_EMBED_MODEL": "hashing-256"}) as url:
+        yield url, project
+
+
+def test_curl_style_request_returns_cited_json(server: tuple[str, Path]) -> None:
+    url, project = server
+    r = httpx.post(
+        f"{url}/api/ask",
+        content='{"question": "When was the Action Plan released?"}',
+        headers={"content-type": "application/json"},
+    )
+    assert r.status_code == 200
+    c = r.json()["citations"][0]
+    assert (project / c["source"]).read_text(encoding="utf-8")[c["start"] : c["end"]] == c["quote"]
+
+
+def test_gradio_client_calls_the_chat_endpoint(server: tuple[str, Path]) -> None:
+    url, project = server
+    client = Client(url, analytics_enabled=False, verbose=False)
+    data = client.predict("When was the Action Plan released?", api_name="/ask")
+    assert "July 26, 2025" in data["answer"] and data["citations"]
+    c = data["citations"][0]
+    assert (project / c["source"]).read_text(encoding="utf-8")[c["start"] : c["end"]] == c["quote"]
+    follow = client.predict(
+        "and what do critics say?", [["What does the plan say about the Global South?", ""]], 3, api_name="/ask"
+    )
+    assert "Global South" in follow["retrieval_query"] and len(follow["passages"]) == 3
+
+
+def test_readme_gradio_client_snippet_runs(server: tuple[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    snippet = next(b for b in re.findall(r"```python\n(.*?)```", readme, flags=re.S) if "gradio_client" in b)
+    assert "analytics_enabled=False" in snippet
+    exec(snippet.replace("http://127.0.0.1:7860", server[0]), {})
+    printed = capsys.readouterr().out.strip()
+    assert printed.endswith("]") and len(printed) > 20  # the answer, then the list of quotes
+
+
+def test_readme_endpoints_are_the_served_ones(server: tuple[str, Path]) -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    listed = set(re.findall(r"`(?:GET|POST) (/api/[^` ]+)", readme))
+    assert listed == set(httpx.get(f"{server[0]}/openapi.json").json()["paths"])
+
+
+def test_gradio_client_gets_a_clear_error_for_a_bad_question(server: tuple[str, Path]) -> None:
+    client = Client(server[0], analytics_enabled=False, verbose=False)
+    with pytest.raises(Exception, match="the question is empty"):
+        client.predict("   ", api_name="/ask")
+
+
+def test_token_is_required_by_api_and_chat_when_set(tmp_path: Path) -> None:
+    with live_server(tiny_project(tmp_path), {"RAG_EMBED_MODEL": "hashing-256", "RAG_API_TOKEN": TOKEN}) as url:
+        assert httpx.get(f"{url}/api/health").status_code == 401
+        assert httpx.get(f"{url}/").status_code == 401
+        auth = {"Authorization": f"Bearer {TOKEN}"}
+        assert httpx.get(f"{url}/api/health", headers=auth).status_code == 200
+        client = Client(url, analytics_enabled=False, verbose=False, headers=auth)
+        assert client.predict("When was the Action Plan released?", api_name="/ask")["citations"]
+        with pytest.raises(Exception):  # noqa: B017 - any refusal will do: the client cannot even read the config
+            Client(url, analytics_enabled=False, verbose=False)
+
+
+@pytest.mark.parametrize("port", ["0", "70000", "http"])
+def test_serve_rejects_a_bad_port(port: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["serve", "--port", port]) == 2
+    assert "port" in capsys.readouterr().err.strip().splitlines()[-1]
+
+
+def test_serve_reports_a_busy_port_in_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    port = free_port()
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", port))
+        s.listen()
+        assert main(["serve", "--port", str(port)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and f"cannot listen on 127.0.0.1:{port}" in err[0] and "--port" in err[0]
