@@ -11,6 +11,7 @@ from typing import Any
 
 from rag.assistant import Assistant
 from rag.config import Config
+from rag.errors import ConfigError
 from rag.evaluation import calibrate
 from rag.evaluation.ablation import run_ablations
 from rag.evaluation.gold import GoldItem, load_gold
@@ -65,8 +66,12 @@ def by_tag(outcomes: Sequence[Outcome], threshold: float) -> dict[str, dict[str,
     return out
 
 
-def grounding_accuracy(grounder: Grounder, labels_file: Path) -> dict[str, Any]:
-    rows = [json.loads(line) for line in labels_file.read_text(encoding="utf-8").splitlines() if line.strip()]
+def grounding_accuracy(grounder: Grounder, root: Path, labels_file: Path) -> dict[str, Any]:
+    try:
+        text = (root / labels_file).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"cannot read labelled sentences {labels_file} ({exc}): pass --labels FILE") from exc
+    rows = [json.loads(line) for line in text.splitlines() if line.strip()]
     checks = grounder.check_sentences([r["text"] for r in rows])
     result: dict[str, Any] = {"threshold": grounder.threshold, "labels": labels_file.as_posix()}
     for name in ("dev", "test", "all"):
@@ -131,7 +136,7 @@ def evaluate(
         test=summarise(test, t),
         test_by_tag=by_tag(test, t),
         ablations=rows,
-        grounding=grounding_accuracy(Grounder(assistant), root / labels_file),
+        grounding=grounding_accuracy(Grounder(assistant), root, labels_file),
         latency_ms=latency(outcomes),
         outcomes=outcomes,
         sweep=sweep,

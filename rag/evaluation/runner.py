@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rag.assistant import Assistant
+from rag.errors import ConfigError
 from rag.evaluation.gold import GoldItem
 from rag.evaluation.metrics import Span, overlaps
 from rag.types import Answer, Turn
@@ -103,7 +104,7 @@ def run(
     from tqdm import tqdm
 
     if assistant.config.abstain_threshold > 0:
-        raise ValueError("run the evaluation with abstain_threshold=0 so every answer is kept")
+        raise ConfigError("run the evaluation with abstain_threshold=0 so every answer is kept")
     texts = SourceTexts(assistant.config.root, assistant)
     bar = tqdm(items, desc=desc, unit="q", disable=not progress, file=sys.stderr, leave=False)
     return [evaluate_item(assistant, item, texts) for item in bar]
