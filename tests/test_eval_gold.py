@@ -54,3 +54,25 @@ def test_sample_file_for_rag_ground_is_valid() -> None:
 def test_engine_default_threshold_is_the_calibrated_one() -> None:
     metrics = json.loads((REPO / "eval" / "reports" / "metrics.json").read_text())
     assert Config().abstain_threshold == metrics["calibration"]["chosen"]
+
+
+def test_readme_headline_matches_the_committed_report() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    metrics = json.loads((REPO / "eval" / "reports" / "metrics.json").read_text())
+    test = metrics["test"]
+    cells = {
+        "hit@5": test["hit_at_5"],
+        "recall@5": test["recall_at_5"],
+        "MRR@10": test["mrr_at_10"],
+        "nDCG@10": test["ndcg_at_10"],
+        "citation precision": test["citation_precision"],
+        "evidence recall": test["evidence_recall"],
+        "verbatim rate": test["verbatim_rate"],
+        "F1": test["abstain_f1"],
+        "coverage": test["coverage"],
+        "accuracy (24 test sentences)": metrics["grounding"]["test"]["accuracy"],
+        "accuracy (all 48)": metrics["grounding"]["all"]["accuracy"],
+    }
+    for label, value in cells.items():
+        assert f"| {label} | {value:.3f} |" in readme, label
+    assert f"threshold {metrics['calibration']['chosen']}" in readme
