@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from rag.config import Config
-from rag.evaluation.gold import load_gold
+from rag.errors import ConfigError
+from rag.evaluation.gold import load_gold, locate
 from tests.conftest import REPO
 
 GOLD = load_gold(REPO / "eval" / "gold.jsonl")
@@ -76,3 +79,16 @@ def test_readme_headline_matches_the_committed_report() -> None:
     for label, value in cells.items():
         assert f"| {label} | {value:.3f} |" in readme, label
     assert f"threshold {metrics['calibration']['chosen']}" in readme
+
+
+def test_span_helper_turns_a_quote_into_offsets() -> None:
+    from eval.spans import resolve
+
+    files = {"001_x.txt": "Intro. The geopolitical undertones are unmistakable. End."}
+    entry = resolve({"doc": "001", "quote": "The geopolitical undertones are unmistakable."}, files)
+    assert (entry["doc_id"], entry["source"], entry["start"], entry["end"]) == ("001_x", "corpus/001_x.txt", 7, 52)
+    # a straight apostrophe in the quote still finds the typographic one, and the corpus text is kept
+    typographic = resolve({"doc": "001", "quote": "China's plan"}, {"001_x.txt": "So: China’s plan."})
+    assert (typographic["start"], typographic["quote"]) == (4, "China’s plan")
+    with pytest.raises(ConfigError, match="more than once"):
+        locate("plan and plan", "plan")

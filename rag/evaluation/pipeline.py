@@ -4,6 +4,7 @@ run the ablations and measure the grounding check; everything lands in one `Resu
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -37,6 +38,7 @@ class Results:
     ablations: list[dict[str, Any]]
     grounding: dict[str, Any]
     latency_ms: dict[str, dict[str, float]]
+    machine: dict[str, float] = field(default_factory=dict)
     outcomes: list[Outcome] = field(default_factory=list, repr=False)
     sweep: list[calibrate.SweepPoint] = field(default_factory=list, repr=False)
 
@@ -138,9 +140,16 @@ def evaluate(
         ablations=rows,
         grounding=grounding_accuracy(Grounder(assistant), root, labels_file),
         latency_ms=latency(outcomes),
+        machine=machine(),
         outcomes=outcomes,
         sweep=sweep,
     )
+
+
+def machine() -> dict[str, float]:
+    """What the latency figures depend on: cores and how busy they were during the run."""
+    load = os.getloadavg() if hasattr(os, "getloadavg") else (0.0, 0.0, 0.0)
+    return {"cpus": float(os.cpu_count() or 0), "load_avg_1m": round(load[0], 2), "load_avg_5m": round(load[1], 2)}
 
 
 def _counts(outcomes: Sequence[Outcome]) -> dict[str, int]:

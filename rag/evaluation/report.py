@@ -28,7 +28,7 @@ HEADLINE = (
     ("token F1 (abstain = 0)", "token_f1"),
     ("token F1 (answered)", "token_f1_answered"),
 )
-UNSTABLE = ("latency_ms",)  # machine-dependent: left out of the reproducibility check
+UNSTABLE = ("latency_ms", "machine")  # machine-dependent: left out of the reproducibility check
 
 
 def write(results: Results, out: Path) -> list[Path]:
@@ -141,6 +141,10 @@ def markdown(results: Results) -> str:
         + ".",
         "",
         "## Latency (ms, this machine, all questions; not reproducible)",
+        "",
+        f"{results.machine.get('cpus', 0):.0f} CPU cores, load average {results.machine.get('load_avg_1m', 0)} "
+        f"(1 min) / {results.machine.get('load_avg_5m', 0)} (5 min) at the end of the run: other jobs sharing "
+        "the cores inflate these figures.",
         "",
         _table(("stage", "p50", "p95"), [(k, v["p50"], v["p95"]) for k, v in results.latency_ms.items()]),
         "",
