@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from rag.errors import RagError
 from rag.version import __version__
 
-COMMANDS = ("index", "ask", "serve")
+COMMANDS = ("index", "ask", "serve", "eval", "ground")
 
 EPILOG = """examples:
   rag index                                  build or refresh the index from corpus/
@@ -19,6 +19,8 @@ EPILOG = """examples:
   rag ask --json "When was the plan released?"
   printf 'q1\\nq2\\n' | rag ask --json -      one JSON answer per input line
   rag serve --port 7860                      web chat on http://127.0.0.1:7860
+  rag eval                                   evaluation report in eval/reports/
+  rag ground eval/ground_sample.jsonl        check the sentences of given answers
 
 configuration: rag.toml ([rag] table) in the project folder, then RAG_EMBED_MODEL, RAG_CORPUS_DIR,
 RAG_INDEX_DIR, RAG_CACHE_DIR, then flags."""

@@ -1,0 +1,68 @@
+"""rag eval: the evaluation report (retrieval, citations, abstention, grounding, ablations)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from rag.assistant import Assistant
+from rag.cli.common import add_paths, config_from, say
+from rag.errors import ConfigError
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "eval",
+        help="evaluate retrieval, citations, abstention and the grounding check on the gold data",
+        description="Answer every gold question in eval/gold.jsonl, calibrate the abstention threshold on the "
+        "dev split, report the test split, run the ablations, measure `rag ground` on the hand-labelled "
+        "sentences, and write report.md, metrics.json and PNG plots. Deterministic on CPU except latency.",
+        epilog="examples:\n  rag eval                       write eval/reports/\n"
+        "  rag eval --no-ablations        quicker: skip the ablation table\n"
+        "  rag eval --check               recompute and compare with the committed eval/reports/metrics.json",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("--out", metavar="DIR", default="eval/reports", help="report folder (default eval/reports)")
+    p.add_argument("--gold", metavar="FILE", default="eval/gold.jsonl", help="gold questions (JSON lines)")
+    p.add_argument("--labels", metavar="FILE", default="eval/grounding_labels.jsonl", help="labelled sentences")
+    p.add_argument("--no-ablations", action="store_true", help="skip the ablation runs")
+    p.add_argument("--check", action="store_true", help="write nothing; exit 1 when numbers differ from --out")
+    add_paths(p)
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from rag.evaluation import pipeline, report
+
+    out = Path(args.out)
+    committed = out / "metrics.json"
+    if args.check and not committed.is_file():
+        raise ConfigError(f"{committed} does not exist: run `rag eval` first")
+    config = config_from(args).with_overrides(abstain_threshold=0.0)
+    progress = sys.stderr.isatty()
+    assistant = Assistant.load(config, progress=progress, on_message=say)
+    results = pipeline.evaluate(
+        assistant,
+        gold_file=Path(args.gold),
+        labels_file=Path(args.labels),
+        ablations=not args.no_ablations,
+        progress=progress,
+        say=say,
+    )
+    if args.check:
+        diffs = report.differences(results.to_json(), json.loads(committed.read_text(encoding="utf-8")))
+        for line in diffs:
+            print(line)
+        print(f"{len(diffs)} difference(s) from {committed} (latency ignored)", file=sys.stderr)
+        return 1 if diffs else 0
+    for path in report.write(results, out):
+        say(f"wrote {path}")
+    t = results.test
+    say(
+        f"test: hit@5 {t.hit_at_5:.3f}, citation precision {t.citation_precision:.3f}, abstention F1 "
+        f"{t.abstain_f1:.3f}, grounding accuracy {results.grounding['test']['accuracy']:.3f}; "
+        f"threshold {results.calibration['chosen']} (rag/config.py: {results.calibration['configured']})"
+    )
+    return 0
