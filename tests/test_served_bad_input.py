@@ -156,3 +156,10 @@ def test_chat_endpoint_refuses_bad_history_and_k(chat: Chat, history: Any, k: An
 def test_chat_endpoint_accepts_whole_float_k_and_single_item_turns(chat: Chat) -> None:
     data = chat.api_ask("and when was it released?", [["What is the Action Plan?"]], 3.0)
     assert len(data["passages"]) == 3 and "Action Plan" in data["retrieval_query"]
+
+
+@pytest.mark.parametrize("options", [{"k": True}, {"k": "3"}, {"k": 2.5}, {"max_sentences": True}, {"k": [3]}])
+def test_api_refuses_numbers_that_are_not_integers(client: TestClient, options: dict[str, Any]) -> None:
+    r = client.post("/api/ask", json={"question": "When was the Action Plan released?", **options})
+    detail = assert_one_line_refusal(r.status_code, r.text)
+    assert r.status_code == 422 and "valid integer" in detail
