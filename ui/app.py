@@ -76,7 +76,7 @@ class Chat:
         turn = len(answers)
         messages = [
             *(messages or []),
-            {"role": "user", "content": render.esc(answer.question)},
+            {"role": "user", "content": render.question_html(answer.question)},
             {"role": "assistant", "content": render.answer_html(answer, turn, self.docs)},
         ]
         return "", messages, answers, self.panel(answers)
