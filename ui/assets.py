@@ -111,5 +111,6 @@ mark.rag-flash { animation: rag-flash 1.6s ease-out; }
 /* Document text may hold a line of thousands of characters without a space: wrap it inside its box
    rather than widen the page or scroll sideways. */
 .rag-user, .rag-answer, .rag-q, .rag-passage, .rag-doc, .rag-title, .rag-byline, .rag-foot code,
-.rag-earlier summary, .rag-corpus td { overflow-wrap: anywhere; }
+.rag-earlier summary { overflow-wrap: anywhere; }
+.rag-corpus td { overflow-wrap: break-word; }  /* "anywhere" would let table columns shrink mid-word */
 """
