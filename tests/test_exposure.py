@@ -15,19 +15,16 @@ from fastapi.testclient import TestClient
 from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 from starlette.websockets import WebSocketDisconnect
 
-from rag import Assistant, HashingEmbedder, load_config
+from rag import Assistant
 from rag.http.app import create_app
-from tests.conftest import TINY, write_corpus
+from tests.conftest import tiny_assistant
 
 TOKEN = "exposure-token_9"
 
 
 @pytest.fixture(scope="module")
 def assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
-    root = tmp_path_factory.mktemp("exposure")
-    write_corpus(root / "corpus", TINY)
-    config = load_config(root, embed_model="hashing-256", chunk_tokens=24, chunk_overlap=4, abstain_threshold=0.3)
-    return Assistant.load(config, HashingEmbedder(256), progress=False)
+    return tiny_assistant(tmp_path_factory.mktemp("exposure"))
 
 
 def walk(routes: list[BaseRoute], prefix: str = "") -> Iterator[tuple[str, set[str] | None]]:

@@ -11,9 +11,8 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 
-from rag import Assistant, HashingEmbedder, load_config
 from rag.http.app import create_app
-from tests.conftest import TINY, write_corpus
+from tests.conftest import tiny_assistant
 
 MAX_EXAMPLES = 250  # per mode, over the four operations together
 # Beyond the defaults: a schema-valid question may still be empty once control characters and
@@ -26,10 +25,7 @@ CHECKS = {
 
 @pytest.fixture(scope="module")
 def api_schema(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    root = tmp_path_factory.mktemp("fuzz")
-    write_corpus(root / "corpus", TINY)
-    config = load_config(root, embed_model="hashing-256", chunk_tokens=24, chunk_overlap=4, abstain_threshold=0.3)
-    app = create_app(Assistant.load(config, HashingEmbedder(256), progress=False), chat=False)
+    app = create_app(tiny_assistant(tmp_path_factory.mktemp("fuzz")), chat=False)
     return schemathesis.openapi.from_asgi(
         "/openapi.json", app, config=schemathesis.Config.from_dict({"checks": CHECKS})
     )

@@ -13,10 +13,10 @@ import gradio as gr
 import pytest
 from fastapi.testclient import TestClient
 
-from rag import Answer, Assistant, HashingEmbedder, load_config
+from rag import Answer
 from rag.http.app import create_app
 from rag.http.shared import SharedAssistant
-from tests.conftest import TINY, write_corpus
+from tests.conftest import tiny_assistant
 from tests.test_bad_input import ODD_QUESTIONS
 from ui.app import Chat
 
@@ -26,10 +26,7 @@ REFUSED = [("", "empty"), ("   \t\n ", "empty"), ("\x00\x00\x07", "empty"), ("x"
 
 @pytest.fixture(scope="module")
 def shared(tmp_path_factory: pytest.TempPathFactory) -> SharedAssistant:
-    root = tmp_path_factory.mktemp("served")
-    write_corpus(root / "corpus", TINY)
-    config = load_config(root, embed_model="hashing-256", chunk_tokens=24, chunk_overlap=4, abstain_threshold=0.3)
-    return SharedAssistant(Assistant.load(config, HashingEmbedder(256), progress=False))
+    return SharedAssistant(tiny_assistant(tmp_path_factory.mktemp("served")))
 
 
 @pytest.fixture(scope="module")
