@@ -160,3 +160,12 @@ def test_api_refuses_numbers_that_are_not_integers(client: TestClient, options: 
     r = client.post("/api/ask", json={"question": "When was the Action Plan released?", **options})
     detail = assert_one_line_refusal(r.status_code, r.text)
     assert r.status_code == 422 and "valid integer" in detail
+
+
+@pytest.mark.parametrize("path", ["/gradio_api/call/ask", "/gradio_api/queue/join"])
+def test_chat_endpoints_refuse_invalid_utf8_in_one_line(shared: SharedAssistant, path: str) -> None:
+    with TestClient(create_app(shared.assistant), raise_server_exceptions=False) as chat_client:
+        r = chat_client.post(path, content=b'{"data": ["\xff\xfe plan"]}', headers={"content-type": "application/json"})
+    assert 400 <= r.status_code < 500  # Gradio's own route: its 400 "There was an error parsing the body"
+    detail = r.json()["detail"]
+    assert isinstance(detail, str) and "\n" not in detail and "Traceback" not in detail
