@@ -129,6 +129,8 @@ def test_a_20000_character_line_wraps_in_full_without_widening_the_page(page: Wa
     doc = p.locator("#rag-reader .rag-doc")
     expect(doc.locator("#rag-doc-mark")).to_be_visible()
     assert LONG_WORD in doc.inner_text()  # intact: every character is there
+    expect(doc).to_contain_text('<a href="javascript:window.__xss=5">click</a> and [x](javascript:alert(1))')
+    assert p.locator('a[href^="javascript:" i]').count() == 0
     assert doc.evaluate("el => el.scrollWidth <= el.clientWidth")  # wrapped, not a sideways scroller
     assert no_page_scroll_sideways(page)
     page.shot("7-long-line")
