@@ -1,7 +1,9 @@
 """Load test for a running server on this machine: N concurrent clients × M questions through
-POST /api/ask, every citation checked verbatim against GET /api/documents/{doc_id}.
+POST /api/ask (or the chat's /ask endpoint with --via gradio), every citation checked verbatim
+against GET /api/documents/{doc_id}.
 
     python -m eval.loadtest --url http://127.0.0.1:7860 --clients 20 --per-client 25
+    python -m eval.loadtest --via gradio --clients 5 --per-client 10
 
 Bounded in count and time; only loopback addresses are accepted as targets."""
 
@@ -12,7 +14,7 @@ import json
 import statistics
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,6 +39,7 @@ class LoadReport:
     bad_citations: int = 0
     answered: int = 0
     abstained: int = 0
+    unfinished: int = 0  # questions not asked before the time limit
     seconds: float = 0.0
     latencies_ms: list[float] = field(default_factory=list, repr=False)
     error_samples: list[str] = field(default_factory=list)
@@ -61,6 +64,26 @@ def _check_loopback(url: str) -> None:
         raise SystemExit(f"refusing to load-test {host!r}: only 127.0.0.0/8, ::1 or localhost")
 
 
+VIAS = ("api", "gradio")
+
+
+def _asker(via: str, api: Any, headers: dict[str, str]) -> Callable[[str], dict[str, Any]]:
+    """One client's way to ask: POST /api/ask on its httpx client `api`, or the chat's /ask endpoint
+    through gradio_client."""
+    if via == "gradio":
+        from gradio_client import Client
+
+        chat = Client(str(api.base_url), analytics_enabled=False, verbose=False, headers=headers or None)
+        return lambda question: dict(chat.predict(question, api_name="/ask"))
+
+    def ask(question: str) -> dict[str, Any]:
+        resp = api.post("/api/ask", json={"question": question})
+        resp.raise_for_status()
+        return dict(resp.json())
+
+    return ask
+
+
 def run_load(
     url: str,
     clients: int = 20,
@@ -68,10 +91,15 @@ def run_load(
     questions: Sequence[str] = QUESTIONS,
     token: str | None = None,
     time_limit_s: float = 300.0,
+    via: str = "api",
 ) -> LoadReport:
+    """`clients` threads each ask `per_client` questions (via "api" or "gradio"); every citation is
+    checked verbatim against GET /api/documents/{doc_id}. Errors are counted, never raised."""
     import httpx
 
     _check_loopback(url)
+    if via not in VIAS:
+        raise ValueError(f"via={via!r}: use one of {VIAS}")
     headers = {"Authorization": f"Bearer {token}"} if token else {}
     report, lock = LoadReport(), threading.Lock()
     texts: dict[str, str] = {}
@@ -84,33 +112,40 @@ def run_load(
             texts[doc_id] = resp.json()["text"]
         return texts[doc_id]
 
+    def failed(exc: Exception) -> None:
+        with lock:
+            report.requests += 1
+            report.errors += 1
+            if len(report.error_samples) < 5:
+                report.error_samples.append(f"{type(exc).__name__}: {str(exc)[:200]}")
+
     def worker(n: int) -> None:
         with httpx.Client(base_url=url, headers=headers, timeout=60.0) as client:
+            try:
+                ask = _asker(via, client, headers)
+            except Exception as exc:  # a client that cannot even connect counts as one error
+                failed(exc)
+                return
             for i in range(per_client):
                 if time.monotonic() > deadline:
                     return
                 question = questions[(n + i) % len(questions)]
                 t0 = time.perf_counter()
                 try:
-                    resp = client.post("/api/ask", json={"question": question})
+                    answer = ask(question)
                     elapsed = (time.perf_counter() - t0) * 1000
-                    resp.raise_for_status()
-                    answer = resp.json()
                     bad = sum(
                         doc_text(client, c["doc_id"])[c["start"] : c["end"]] != c["quote"] for c in answer["citations"]
                     )
-                    with lock:
-                        report.requests += 1
-                        report.latencies_ms.append(elapsed)
-                        report.bad_citations += bad
-                        report.abstained += bool(answer["abstained"])
-                        report.answered += not answer["abstained"]
-                except (httpx.HTTPError, KeyError, ValueError) as exc:
-                    with lock:
-                        report.requests += 1
-                        report.errors += 1
-                        if len(report.error_samples) < 5:
-                            report.error_samples.append(f"{type(exc).__name__}: {str(exc)[:200]}")
+                except Exception as exc:  # any failure of any kind is what this tool counts
+                    failed(exc)
+                    continue
+                with lock:
+                    report.requests += 1
+                    report.latencies_ms.append(elapsed)
+                    report.bad_citations += bad
+                    report.abstained += bool(answer["abstained"])
+                    report.answered += not answer["abstained"]
 
     started = time.perf_counter()
     threads = [threading.Thread(target=worker, args=(n,), daemon=True) for n in range(clients)]
@@ -119,6 +154,7 @@ def run_load(
     for t in threads:
         t.join(timeout=max(1.0, deadline - time.monotonic() + 5))
     report.seconds = time.perf_counter() - started
+    report.unfinished = clients * per_client - report.requests
     return report
 
 
@@ -127,16 +163,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--url", default="http://127.0.0.1:7860", help="server base URL (loopback only)")
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--per-client", type=int, default=25)
+    parser.add_argument("--via", choices=VIAS, default="api", help="POST /api/ask, or the chat's /ask endpoint")
     parser.add_argument("--token", help="bearer token, when the server requires one")
     parser.add_argument("--time-limit", type=float, default=300.0, help="seconds before clients stop")
     parser.add_argument("--out", type=Path, help="write the summary JSON here")
     args = parser.parse_args(argv)
-    report = run_load(args.url, args.clients, args.per_client, token=args.token, time_limit_s=args.time_limit)
+    report = run_load(
+        args.url, args.clients, args.per_client, token=args.token, time_limit_s=args.time_limit, via=args.via
+    )
     summary = report.summary()
     print(json.dumps(summary, indent=2))
     if args.out:
         args.out.write_text(json.dumps(summary, indent=2) + "\n")
-    return 0 if report.errors == 0 and report.bad_citations == 0 else 1
+    return 0 if report.errors == report.bad_citations == report.unfinished == 0 else 1
 
 
 if __name__ == "__main__":

@@ -54,6 +54,13 @@ def assistant(config) -> Assistant:  # type: ignore[no-untyped-def]
     return Assistant.load(config, HashingEmbedder(256), progress=False)
 
 
+def tiny_assistant(root: Path) -> Assistant:
+    """The `assistant` fixture's setup in a folder of its own, for module-scoped fixtures."""
+    write_corpus(root / "corpus", TINY)
+    config = load_config(root, embed_model="hashing-256", chunk_tokens=24, chunk_overlap=4, abstain_threshold=0.3)
+    return Assistant.load(config, HashingEmbedder(256), progress=False)
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """In CI every test must run: a skip there (missing chromium, missing seeds…) fails the run."""
     if os.environ.get("CI", "").lower() not in ("1", "true", "yes"):

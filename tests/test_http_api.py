@@ -10,19 +10,16 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from rag import Answer, Assistant, Citation, HashingEmbedder, IndexCorruptError, Passage, load_config
+from rag import Answer, Assistant, Citation, IndexCorruptError, Passage
 from rag.http.app import create_app
-from tests.conftest import TINY, write_corpus
+from tests.conftest import tiny_assistant
 
 QUESTION = "When was the Action Plan released?"
 
 
 @pytest.fixture(scope="module")
 def shared_assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
-    root = tmp_path_factory.mktemp("api")
-    write_corpus(root / "corpus", TINY)
-    config = load_config(root, embed_model="hashing-256", chunk_tokens=24, chunk_overlap=4, abstain_threshold=0.3)
-    return Assistant.load(config, HashingEmbedder(256), progress=False)
+    return tiny_assistant(tmp_path_factory.mktemp("api"))
 
 
 @pytest.fixture(scope="module")

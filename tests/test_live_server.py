@@ -89,6 +89,33 @@ def test_token_is_required_by_api_and_chat_when_set(tmp_path: Path) -> None:
             Client(url, analytics_enabled=False, verbose=False)
 
 
+def test_server_listens_on_127_0_0_1_only(server: tuple[str, Path]) -> None:
+    port = int(server[0].rsplit(":", 1)[1])
+    socket.create_connection(("127.0.0.1", port), timeout=5).close()
+    # Bound to 0.0.0.0 it would answer on any address; bound to 127.0.0.1 even 127.0.0.2 is refused.
+    with pytest.raises(OSError):
+        socket.create_connection(("127.0.0.2", port), timeout=5).close()
+
+
+@pytest.mark.parametrize(
+    ("question", "refusal"),
+    [("", "empty"), ("x" * 100_000, "keep it under 2000"), ("\x00\x00", "empty")],
+)
+def test_gradio_client_gets_a_one_line_refusal(server: tuple[str, Path], question: str, refusal: str) -> None:
+    client = Client(server[0], analytics_enabled=False, verbose=False)
+    with pytest.raises(Exception, match=refusal) as info:  # gradio_client's AppError, with the server's message
+        client.predict(question, api_name="/ask")
+    assert "\n" not in str(info.value) and "Traceback" not in str(info.value)
+
+
+@pytest.mark.parametrize("question", ["行动计划什么时候发布？🤖", "?!?!...,,,;;;", "<script>alert(1)</script> plan"])
+def test_gradio_client_gets_an_answer_or_abstention_for_odd_questions(server: tuple[str, Path], question: str) -> None:
+    data = Client(server[0], analytics_enabled=False, verbose=False).predict(question, api_name="/ask")
+    assert data["abstained"] or data["citations"]
+    for c in data["citations"]:
+        assert (server[1] / c["source"]).read_text(encoding="utf-8")[c["start"] : c["end"]] == c["quote"]
+
+
 @pytest.mark.parametrize("port", ["0", "70000", "http"])
 def test_serve_rejects_a_bad_port(port: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["serve", "--port", port]) == 2

@@ -28,3 +28,16 @@ def test_sample_output_matches_a_real_answer(tmp_path) -> None:  # type: ignore[
     real = {(c.source, str(c.start), str(c.end)) for c in answer.citations}
     assert shown and set(shown) <= real
     assert answer.answer.split(" [1]")[0] in README.replace("\n", " ")
+
+
+def test_robustness_catalogue_names_real_tests_and_the_recorded_load_figures() -> None:
+    import json
+
+    section = README.split("## Robustness catalogue")[1].split("\n## ")[0]
+    files = set(re.findall(r"`(tests/[\w/]+\.py)`", section))
+    assert len(files) >= 10 and all((REPO / f).is_file() for f in files), files
+    recorded = json.loads((REPO / "eval" / "loadtest-results.json").read_text())["runs"]
+    for run in recorded:
+        assert run["errors"] == run["bad_citations"] == 0
+        row = f"| {run['requests']} | {round(run['p50_ms'])} ms | {round(run['p95_ms'])} ms | 0 | 0 |"
+        assert row in section, row

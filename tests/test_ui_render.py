@@ -140,3 +140,10 @@ def test_document_view_highlights_a_real_citation(assistant: Assistant) -> None:
     out = render.document_html(assistant.documents[c.doc_id], c.start, c.end, c.n)
     assert f'<mark id="rag-doc-mark">{html.escape(c.quote)}</mark>' in out
     assert f"cited as [{c.n}]" in out
+
+
+def test_user_question_is_an_escaped_html_block_so_markdown_leaves_it_alone() -> None:
+    from ui.render import question_html
+
+    html = question_html("see [x](javascript:alert(1)) <b>now</b>\n  please")
+    assert html == '<div class="rag-user">see [x](javascript:alert(1)) &lt;b&gt;now&lt;/b&gt; please</div>'

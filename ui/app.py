@@ -13,6 +13,7 @@ os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
 import gradio as gr
 
 from rag.errors import QuestionError, RagError
+from rag.http.models import MAX_ANSWER_CHARS, MAX_HISTORY_TURNS, MAX_QUESTION_CHARS
 from rag.http.shared import SharedAssistant
 from rag.types import Answer, Turn
 from ui import render
@@ -75,7 +76,7 @@ class Chat:
         turn = len(answers)
         messages = [
             *(messages or []),
-            {"role": "user", "content": render.esc(answer.question)},
+            {"role": "user", "content": render.question_html(answer.question)},
             {"role": "assistant", "content": render.answer_html(answer, turn, self.docs)},
         ]
         return "", messages, answers, self.panel(answers)
@@ -99,11 +100,40 @@ class Chat:
     def api_ask(self, question: str, history: list[list[str]] | None = None, k: int | None = None) -> dict[str, Any]:
         """Answer from the documents only. history: earlier [question, answer] pairs, oldest first.
         Returns the JSON form of the answer (the same object as POST /api/ask)."""
-        turns = [Turn(str(pair[0]), str(pair[1]) if len(pair) > 1 else "") for pair in history or [] if pair]
         try:
-            return self.shared.ask(question, turns, k=k).to_dict()
+            return self.shared.ask(question, api_turns(history), k=api_k(k)).to_dict()
         except QuestionError as exc:
             raise gr.Error(str(exc)) from None
+
+
+def api_turns(history: Any) -> list[Turn]:
+    """The endpoint's history, checked like POST /api/ask checks its own: any JSON may arrive here."""
+    if history is None:
+        return []
+    shape = (
+        f"history must be a list of at most {MAX_HISTORY_TURNS} [question, answer] pairs of text "
+        f"(questions up to {MAX_QUESTION_CHARS} characters, answers up to {MAX_ANSWER_CHARS})"
+    )
+    if not isinstance(history, list) or len(history) > MAX_HISTORY_TURNS:
+        raise QuestionError(shape)
+    turns = []
+    for pair in history:
+        if not isinstance(pair, list | tuple) or not 1 <= len(pair) <= 2 or not all(isinstance(x, str) for x in pair):
+            raise QuestionError(shape)
+        question, answer = pair[0], pair[1] if len(pair) == 2 else ""
+        if len(question) > MAX_QUESTION_CHARS or len(answer) > MAX_ANSWER_CHARS:
+            raise QuestionError(shape)
+        turns.append(Turn(question, answer))
+    return turns
+
+
+def api_k(k: Any) -> int | None:
+    """JSON may bring 3 or 3.0, but also "3", true or 1e300: only a whole number from 1 to 50 passes."""
+    if k is None:
+        return None
+    if isinstance(k, bool) or not isinstance(k, int | float) or not 1 <= k <= 50 or k != int(k):
+        raise QuestionError(f"k={k!r} is not a whole number from 1 to 50 (passages to retrieve)")
+    return int(k)
 
 
 def _int(value: Any) -> int:

@@ -108,4 +108,9 @@ mark.rag-flash { animation: rag-flash 1.6s ease-out; }
 .rag-doc { white-space: pre-wrap; line-height: 1.6; max-height: 34rem; overflow-y: auto; padding: 0.8rem 1rem;
   border: 1px solid var(--border-color-primary); border-radius: 8px; background: var(--background-fill-primary); }
 #rag-sources-panel { max-height: 78vh; overflow-y: auto; }
+/* Document text may hold a line of thousands of characters without a space: wrap it inside its box
+   rather than widen the page or scroll sideways. */
+.rag-user, .rag-answer, .rag-q, .rag-passage, .rag-doc, .rag-title, .rag-byline, .rag-foot code,
+.rag-earlier summary { overflow-wrap: anywhere; }
+.rag-corpus td { overflow-wrap: break-word; }  /* "anywhere" would let table columns shrink mid-word */
 """

@@ -54,6 +54,12 @@ def confidence(value: float) -> str:
     )
 
 
+def question_html(question: str) -> str:
+    """The user's bubble. Inside an HTML block the chat's markdown renderer leaves the text alone, so
+    `[x](javascript:...)` shows as typed instead of becoming a (sanitised, but altered) link."""
+    return f'<div class="rag-user">{esc(one_line(question))}</div>'
+
+
 def hl_id(turn: int, n: int) -> str:
     return f"rag-hl-{turn}-{n}"
 

@@ -11,6 +11,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
 
 from rag.assistant import Assistant
 from rag.errors import QuestionError, RagError
@@ -111,11 +112,16 @@ def _error(status: int, detail: str) -> JSONResponse:
     return JSONResponse({"detail": detail}, status_code=status)
 
 
+NOT_JSON = 'the body is not valid JSON: send {"question": "..."} with content-type application/json'
+NOT_UTF8 = 'the body could not be decoded (is it UTF-8?): send {"question": "..."} as UTF-8 JSON'
+
+
 def _problem(error: Any) -> str:
     if error.get("type") == "json_invalid":
-        return 'the body is not valid JSON: send {"question": "..."} with content-type application/json'
+        return NOT_JSON
     where = ".".join(str(p) for p in error.get("loc", ()) if p != "body") or "body"
-    return f"{where}: {error.get('msg', 'invalid')}"
+    hint = ': send {"question": "..."} with content-type application/json' if where == "body" else ""
+    return f"{where}: {error.get('msg', 'invalid')}{hint}"
 
 
 def _add_error_handlers(app: FastAPI) -> None:
@@ -123,6 +129,14 @@ def _add_error_handlers(app: FastAPI) -> None:
     async def invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
         problems = [_problem(e) for e in exc.errors()]
         return _error(422, "invalid request: " + "; ".join(problems))
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException) -> JSONResponse:
+        # FastAPI answers a body it cannot even decode (invalid UTF-8) with a bare 400 "There was an
+        # error parsing the body": for the API that is invalid input like any other, so 422 saying why.
+        if exc.status_code == 400 and request.url.path.startswith("/api/"):
+            return _error(422, "invalid request: " + NOT_UTF8)
+        return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
 
     @app.exception_handler(QuestionError)
     async def bad_question(_request: Request, exc: QuestionError) -> JSONResponse:

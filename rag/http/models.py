@@ -34,9 +34,12 @@ class AskRequest(Strict):
         max_length=MAX_HISTORY_TURNS,
         description="earlier turns, oldest first: a follow-up like 'and what do critics say?' is resolved against them",
     )
-    k: int | None = Field(None, ge=1, le=50, description="passages to retrieve (default from the configuration)")
+    # strict: the schema says integer, so true, "3" and 3.5 are refused rather than quietly coerced
+    k: int | None = Field(
+        None, ge=1, le=50, strict=True, description="passages to retrieve (default from the configuration)"
+    )
     mode: Literal["hybrid", "dense", "bm25"] | None = Field(None, description="retrieval mode (default hybrid)")
-    max_sentences: int | None = Field(None, ge=1, le=10, description="most sentences in the answer")
+    max_sentences: int | None = Field(None, ge=1, le=10, strict=True, description="most sentences in the answer")
 
 
 class DocumentSummary(BaseModel):

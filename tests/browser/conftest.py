@@ -26,12 +26,17 @@ CHROMIUM_ARGS = [
 ]
 SHOTS = REPO / "test-output"
 XSS_FILE = "900_untrusted.txt"
+# 20,000 characters without a space: must wrap inside its box, never widen the page.
+LONG_WORD = "Wombat-burrow-survey-" + "".join(f"{i:05d}" for i in range(3996)) + "-End"
 XSS_DOC = (
     "Untrusted <img src=x onerror=\"window.__xss = 'title'; alert('title')\"> notes\n"
     "This file checks that document text is shown as text: <script>window.__xss = 1; alert(1)</script> "
     'and <img src=x onerror=alert(2)> and <img src=x onerror="window.__xss = 2"> and ${window.__xss = 3} '
     "and {{constructor.constructor('window.__xss = 4')()}} must all appear literally on the page.\n"
     "The governance of kangaroo habitats in the Northern Territory is discussed in a separate wildlife report.\n"
+    'Links to <a href="javascript:window.__xss=5">click</a> and [x](javascript:alert(1)) and '
+    "[y](javascript:window.__xss=6) about the wombat registry must stay text too.\n"
+    f"The wombat burrow survey line follows. {LONG_WORD}\n"
 )
 
 

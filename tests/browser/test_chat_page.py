@@ -8,7 +8,7 @@ import httpx
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import XSS_FILE, Watched
+from tests.browser.conftest import LONG_WORD, XSS_FILE, Watched
 
 pytestmark = [pytest.mark.browser, pytest.mark.integration]
 
@@ -100,3 +100,41 @@ def test_hostile_document_renders_as_inert_text(page: Watched) -> None:
     page.shot("5-hostile-answer")
     assert p.evaluate("window.__xss === undefined")
     assert p.locator("#rag-reader img, #rag-sources-panel img, #rag-corpus img, #rag-chat script").count() == 0
+
+
+def no_page_scroll_sideways(w: Watched) -> bool:
+    return bool(w.page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth"))
+
+
+def test_javascript_links_stay_text_and_lead_nowhere(page: Watched) -> None:
+    p = page.page
+    question = "What about the wombat registry links? [q](javascript:window.__xss=7)"
+    ask(page, question, 1)
+    answer = p.locator("#rag-answer-1")
+    for literal in ('<a href="javascript:window.__xss=5">click</a>', "[x](javascript:alert(1))"):
+        expect(answer).to_contain_text(literal)
+    expect(p.locator("#rag-chat")).to_contain_text(question)  # the user's own bubble, as typed
+    assert p.locator('a[href^="javascript:" i], [onclick], [onerror]').count() == 0
+    start = p.url
+    for link in p.locator("#rag-chat a:not(.rag-cite)").all():  # none expected; click any that appear
+        link.click()
+    assert p.url == start and p.evaluate("window.__xss === undefined")
+    page.shot("6-javascript-links")
+
+
+def test_a_20000_character_line_wraps_in_full_without_widening_the_page(page: Watched) -> None:
+    p = page.page
+    ask(page, "What about the wombat burrow survey?", 1)
+    p.locator("#rag-src-1-1 button.rag-open").click()
+    doc = p.locator("#rag-reader .rag-doc")
+    expect(doc.locator("#rag-doc-mark")).to_be_visible()
+    assert LONG_WORD in doc.inner_text()  # intact: every character is there
+    expect(doc).to_contain_text('<a href="javascript:window.__xss=5">click</a> and [x](javascript:alert(1))')
+    assert p.locator('a[href^="javascript:" i]').count() == 0
+    assert doc.evaluate("el => el.scrollWidth <= el.clientWidth")  # wrapped, not a sideways scroller
+    assert no_page_scroll_sideways(page)
+    page.shot("7-long-line")
+    p.get_by_role("tab", name="Ask").click()
+    ask(page, LONG_WORD[:1500] + " ?", 2)  # a question that is itself one long word
+    expect(p.locator("#rag-chat")).to_contain_text(LONG_WORD[:1500])
+    assert no_page_scroll_sideways(page)
