@@ -174,10 +174,9 @@ class Assistant:
         mode = mode or cfg.mode
         if mode not in MODES:
             raise QuestionError(f"mode {mode!r} is not one of {', '.join(MODES)}")
-        k = k if k is not None else cfg.k
-        if not 1 <= k <= 50:
-            raise QuestionError(f"k={k} is out of range: use 1 to 50")
-        query = retrieval_query(question, list(history or ()), cfg.history_turns)
+        k = _bounded_int("k", k if k is not None else cfg.k, 50)
+        max_sentences = _bounded_int("max_sentences", cfg.max_sentences if max_sentences is None else max_sentences, 20)
+        query = retrieval_query(question, self._clean_history(history), cfg.history_turns)
         qtokens = tokenize(query)
         qvec = np.asarray(self.embedder.embed([query])[0], dtype=np.float32)
         t1 = time.perf_counter()
@@ -198,11 +197,7 @@ class Assistant:
         )
         confidence = max(0.0, min(1.0, scored[0].score)) if scored else 0.0
         abstained = confidence < cfg.abstain_threshold
-        chosen = (
-            []
-            if abstained
-            else compose.select(scored, state.evidence, max_sentences or cfg.max_sentences, cfg.sentence_margin)
-        )
+        chosen = [] if abstained else compose.select(scored, state.evidence, max_sentences, cfg.sentence_margin)
         text, citations = compose.cite(chosen, state.documents) if chosen else (compose.ABSTAIN_TEXT, ())
         compose.verify(text, citations, state.documents)
         t3 = time.perf_counter()
@@ -234,9 +229,22 @@ class Assistant:
             )
         return question
 
+    def _clean_history(self, history: Sequence[Turn] | None) -> list[Turn]:
+        if history is None:
+            return []
+        if isinstance(history, str | bytes) or not all(isinstance(t, Turn) for t in history):
+            raise QuestionError("history must be a list of rag.Turn(question, answer) items, oldest first")
+        return [Turn(" ".join(_CONTROL.sub(" ", t.question).split()), t.answer) for t in history]
+
     @property
     def model_id(self) -> str:
         return model_id(self.embedder)
+
+
+def _bounded_int(name: str, value: object, most: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= most:
+        raise QuestionError(f"{name}={value!r} is invalid: use a whole number from 1 to {most}")
+    return value
 
 
 def _corpus_stamp(config: Config) -> tuple[tuple[str, int, int], ...]:

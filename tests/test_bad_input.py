@@ -65,3 +65,25 @@ def test_huge_file_is_skipped_by_name_and_the_rest_indexes(tmp_path: Path) -> No
     result = read_corpus(corpus, tmp_path)
     assert [d.source for d in result.documents] == ["corpus/ok.txt"]
     assert "huge.txt" in result.skipped[0].reason and "MB" in result.skipped[0].reason
+
+
+@pytest.mark.parametrize(
+    "options",
+    [{"k": 2.5}, {"k": True}, {"k": "3"}, {"k": 51}, {"max_sentences": 0}, {"max_sentences": 99}],
+)
+def test_python_api_rejects_bad_options_with_question_error(assistant: Assistant, options: dict) -> None:  # type: ignore[type-arg]
+    with pytest.raises(QuestionError):
+        assistant.ask("When was the plan released?", **options)
+
+
+@pytest.mark.parametrize("history", ["a string", [{"question": "q"}], [None]])
+def test_python_api_rejects_history_that_is_not_turns(assistant: Assistant, history: object) -> None:
+    with pytest.raises(QuestionError, match=r"rag\.Turn"):
+        assistant.ask("and why?", history=history)  # type: ignore[arg-type]
+
+
+def test_control_characters_in_history_do_not_reach_the_retrieval_query(assistant: Assistant) -> None:
+    from rag import Turn
+
+    answer = assistant.ask("and why?", history=[Turn("What about the\x00 Global\x1b South?", "")])
+    assert answer.retrieval_query == "What about the Global South? and why?"
