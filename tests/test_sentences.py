@@ -33,3 +33,5 @@ def test_lines_are_sentence_boundaries() -> None:
 def test_heading_detection() -> None:
     assert is_heading("Key Pillars of China's AI Strategy")
     assert not is_heading("The plan lists 13 actions.")
+    assert is_heading("China's Bold Move: Unveils Global AI Governance Plan at World AI Conference")
+    assert not is_heading("The Action Plan is both forward-looking and rich in original and practical proposals")

@@ -51,5 +51,10 @@ def split_document(doc: Document, first_id: int = 0) -> list[Sentence]:
 
 
 def is_heading(text: str) -> bool:
-    """A short line with no closing punctuation: a title or section heading, not a claim."""
-    return text.rstrip()[-1:] not in _TERMINAL and len(text.split()) < 12
+    """A line with no closing punctuation that is short or in Title Case: a title or section
+    heading, not a claim (a long lower-case line missing its full stop is still a sentence)."""
+    if text.rstrip()[-1:] in _TERMINAL:
+        return False
+    words = [w for w in text.split() if w[0].isalpha()]
+    capitalised = sum(w[0].isupper() for w in words)
+    return len(text.split()) < 12 or capitalised >= 0.6 * len(words)
