@@ -15,6 +15,7 @@ from rag.answer import compose
 from rag.answer.followup import retrieval_query
 from rag.config import MODES, Config, load_config
 from rag.embed.base import Embedder, model_id
+from rag.embed.query import select_query_embedder
 from rag.errors import IndexCorruptError, IndexMissingError, QuestionError
 from rag.index.build import build_index, corpus_hash, settings_signature
 from rag.index.store import IndexData, load_index
@@ -49,9 +50,12 @@ def staleness(config: Config, embedder: Embedder, manifest: dict[str, Any]) -> s
 
 
 class Assistant:
-    def __init__(self, data: IndexData, embedder: Embedder, config: Config) -> None:
+    def __init__(
+        self, data: IndexData, embedder: Embedder, config: Config, query_embedder: Embedder | None = None
+    ) -> None:
         self.data = data
-        self.embedder = embedder
+        self.embedder = embedder  # built the index; the reference for every vector stored in it
+        self.query_embedder = query_embedder or embedder  # embeds questions: the same model, maybe via ONNX
         self.config = config
         self.documents = {d.doc_id: d for d in data.documents}
         tokens = [tokenize(s.text) for s in data.sentences]
@@ -85,7 +89,7 @@ class Assistant:
                 data = load_index(config.index_path)
                 reason = staleness(config, embedder, data.manifest)
                 if not reason:
-                    return cls(data, embedder, config)
+                    return cls(data, embedder, config, select_query_embedder(config, embedder, say))
             except (IndexMissingError, IndexCorruptError) as exc:
                 if build == "never":
                     raise
@@ -100,7 +104,7 @@ class Assistant:
             f"Indexed {report.documents} documents → {report.chunks} chunks, {report.sentences} sentences "
             f"({report.embedded} embedded, {report.cached} from cache) in {report.seconds:.1f} s"
         )
-        return cls(load_index(config.index_path), embedder, config)
+        return cls(load_index(config.index_path), embedder, config, select_query_embedder(config, embedder, say))
 
     def ask(
         self,
@@ -122,7 +126,7 @@ class Assistant:
             raise QuestionError(f"k={k} is out of range: use 1 to 50")
         query = retrieval_query(question, list(history or ()), cfg.history_turns)
         qtokens = tokenize(query)
-        qvec = np.asarray(self.embedder.embed([query])[0], dtype=np.float32)
+        qvec = np.asarray(self.query_embedder.embed([query])[0], dtype=np.float32)
         t1 = time.perf_counter()
         hits = retrieve(
             self.data,

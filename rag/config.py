@@ -13,6 +13,8 @@ from rag.errors import ConfigError
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 MODES = ("hybrid", "dense", "bm25")
+# How questions are embedded: auto = the ONNX export when the model can be exported, else torch.
+QUERY_BACKENDS = ("auto", "onnx", "onnx-int8", "torch")
 
 # Environment variables that override a setting, and the setting they set.
 ENV_VARS = {
@@ -20,6 +22,7 @@ ENV_VARS = {
     "RAG_CORPUS_DIR": "corpus_dir",
     "RAG_INDEX_DIR": "index_dir",
     "RAG_CACHE_DIR": "cache_dir",
+    "RAG_QUERY_BACKEND": "query_backend",
 }
 
 
@@ -31,6 +34,8 @@ class Config:
     cache_dir: Path = Path(".rag/cache")
     embed_model: str = DEFAULT_MODEL
     embed_batch_size: int = 32
+    query_backend: str = "auto"
+    onnx_threads: int = 0  # 0: one per core, at most two (one short query gains nothing from more)
     chunk_tokens: int = 160
     chunk_overlap: int = 32
     k: int = 5
@@ -57,6 +62,8 @@ class Config:
             (0.0 <= self.mmr_lambda <= 1.0, "mmr_lambda", "a number between 0 and 1"),
             (self.max_sentences >= 1, "max_sentences", "an integer >= 1"),
             (self.embed_batch_size >= 1, "embed_batch_size", "an integer >= 1"),
+            (self.query_backend in QUERY_BACKENDS, "query_backend", f"one of {', '.join(QUERY_BACKENDS)}"),
+            (self.onnx_threads >= 0, "onnx_threads", "0 (automatic) or a number of threads"),
         ]
         for ok, name, expected in checks:
             if not ok:
