@@ -88,6 +88,7 @@ def dense_index(vectors: np.ndarray, plan: dict[str, Any] | None = None) -> Any:
 
     plan = plan or dense_plan(len(vectors))
     dim = vectors.shape[1]
+    base: Any
     if plan["index_type"] == "hnsw":
         params = plan["hnsw"]
         base = faiss.IndexHNSWFlat(dim, int(params["M"]), faiss.METRIC_INNER_PRODUCT)
