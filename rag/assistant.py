@@ -20,7 +20,7 @@ from rag.errors import IndexCorruptError, IndexMissingError, QuestionError
 from rag.index.build import build_index, corpus_hash, settings_signature
 from rag.index.store import IndexData, load_index
 from rag.retrieve.lexical import idf_table, tokenize
-from rag.retrieve.search import retrieve
+from rag.retrieve.search import retrieve, set_search_threads
 from rag.types import Answer, Turn
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
@@ -57,6 +57,7 @@ class Assistant:
         self.embedder = embedder  # built the index; the reference for every vector stored in it
         self.query_embedder = query_embedder or embedder  # embeds questions: the same model, maybe via ONNX
         self.config = config
+        set_search_threads(config.query_threads)
         self.documents = {d.doc_id: d for d in data.documents}
         tokens = [tokenize(s.text) for s in data.sentences]
         self.evidence = compose.Evidence(

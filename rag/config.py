@@ -35,7 +35,9 @@ class Config:
     embed_model: str = DEFAULT_MODEL
     embed_batch_size: int = 32
     query_backend: str = "auto"
-    onnx_threads: int = 0  # 0: one per core, at most two (one short query gains nothing from more)
+    # Threads one question may use (ONNX runtime, FAISS). One: a single short query gains little from
+    # more, and spinning worker threads slow everything else on a busy 2-core laptop (eval/bench/).
+    query_threads: int = 1
     chunk_tokens: int = 160
     chunk_overlap: int = 32
     k: int = 5
@@ -63,7 +65,7 @@ class Config:
             (self.max_sentences >= 1, "max_sentences", "an integer >= 1"),
             (self.embed_batch_size >= 1, "embed_batch_size", "an integer >= 1"),
             (self.query_backend in QUERY_BACKENDS, "query_backend", f"one of {', '.join(QUERY_BACKENDS)}"),
-            (self.onnx_threads >= 0, "onnx_threads", "0 (automatic) or a number of threads"),
+            (self.query_threads >= 1, "query_threads", "an integer >= 1"),
         ]
         for ok, name, expected in checks:
             if not ok:

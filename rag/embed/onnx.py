@@ -6,7 +6,6 @@ checked against it when written, and its probe vector is re-checked when a sessi
 from __future__ import annotations
 
 import json
-import os
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -23,15 +22,10 @@ META_FILE = "onnx.json"
 MIN_COSINE = 0.9999
 
 
-def default_threads() -> int:
-    """One query is a few dozen tokens: two threads help, more only add synchronisation cost."""
-    return max(1, min(2, os.cpu_count() or 1))
-
-
 class OnnxEmbedder:
     """An Embedder over an export folder; `variant="int8"` uses the dynamically quantised model."""
 
-    def __init__(self, folder: Path, threads: int = 0, variant: str = "fp32") -> None:
+    def __init__(self, folder: Path, threads: int = 1, variant: str = "fp32") -> None:
         self.folder = Path(folder)
         try:
             self.meta: dict[str, Any] = json.loads((self.folder / META_FILE).read_text(encoding="utf-8"))
@@ -40,7 +34,7 @@ class OnnxEmbedder:
         self.model_id = str(self.meta["model_id"])
         self.max_seq_length = int(self.meta["max_seq_length"])
         self.dimension = int(self.meta["dimension"])
-        self.threads = threads or default_threads()
+        self.threads = max(1, threads)
         self.variant = variant
         self._session: Any = None
         self._tokenizer: Any = None

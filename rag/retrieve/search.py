@@ -12,6 +12,14 @@ from rag.types import Hit
 Ranked = list[tuple[int, float]]  # (chunk ordinal, score), best first
 
 
+def set_search_threads(n: int) -> None:
+    """FAISS's OpenMP threads for searching. One query is one search: extra threads buy nothing
+    there and their spin-waiting steals the CPU the query embedder needs."""
+    import faiss
+
+    faiss.omp_set_num_threads(n)
+
+
 def dense_search(data: IndexData, qvec: np.ndarray, k: int) -> Ranked:
     k = min(k, len(data.chunks))
     scores, ids = data.dense.search(np.ascontiguousarray(qvec.reshape(1, -1), dtype=np.float32), k)
