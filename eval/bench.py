@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import platform
 import shutil
@@ -69,6 +70,15 @@ def agreement(reference: Any, other: Any, qs: list[str]) -> dict[str, Any]:
     return {"questions": len(qs), "same_top5": same5, "same_top1": same1, "same_answer": same_answer}
 
 
+# Started from a small launcher: a child's ru_maxrss includes its parent's peak at fork + exec, and
+# this process is large.
+LAUNCHER = """import json, os, subprocess, sys, time
+t = time.perf_counter()
+proc = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL)
+_, status, usage = os.wait4(proc.pid, 0)
+print(json.dumps([time.perf_counter() - t, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status)]))"""
+
+
 def cold_start(config: Any, qs: list[str], runs: int) -> dict[str, Any]:
     """Wall time and peak RSS of `rag ask` in a fresh process, index already built."""
     rag = Path(sys.executable).parent / "rag"
@@ -77,14 +87,13 @@ def cold_start(config: Any, qs: list[str], runs: int) -> dict[str, Any]:
     env["RAG_CACHE_DIR"] = str(config.cache_path)
     walls, rss = [], []
     for i in range(runs):
-        t = time.perf_counter()
-        proc = subprocess.Popen([*cmd, "ask", qs[i % len(qs)]], env=env, cwd=REPO, stdout=subprocess.DEVNULL)
-        _, status, usage = os.wait4(proc.pid, 0)
-        walls.append(time.perf_counter() - t)
-        rss.append(usage.ru_maxrss / 1024)
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        if proc.returncode != 0:
-            raise SystemExit(f"rag ask failed with exit code {proc.returncode}")
+        argv = [sys.executable, "-c", LAUNCHER, *cmd, "ask", qs[i % len(qs)]]
+        out = subprocess.run(argv, env=env, cwd=REPO, capture_output=True, text=True, check=True).stdout
+        wall, peak, code = json.loads(out.strip().splitlines()[-1])
+        if code != 0:
+            raise SystemExit(f"rag ask failed with exit code {code}")
+        walls.append(wall)
+        rss.append(peak)
     return {
         "runs": runs,
         "median_s": round(statistics.median(walls), 3),
@@ -191,6 +200,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             for name, make in PEERS.items():
                 print(f"== build {name}", flush=True)
                 pipelines[name] = make(chunks)
+        logging.getLogger().setLevel(logging.WARNING)  # a peer switches the root logger to DEBUG
         print(f"== warm latency: {args.rounds} alternating rounds × {len(qs)} questions", flush=True)
         times = latencies(pipelines, qs, args.rounds)
         results["warm"] = {name: summary(ms) for name, ms in times.items()}

@@ -24,6 +24,15 @@ QUESTIONS_FILE = REPO / "eval" / "bench" / "questions.txt"
 Query = Callable[[str], Any]
 
 
+def memory_mb(field: str = "VmHWM") -> float:
+    """This process's peak (VmHWM) or current (VmRSS) resident memory. Not ru_maxrss: Linux carries
+    the parent's peak into a child across fork + exec, so every worker would report the parent's."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def questions() -> list[str]:
     lines = QUESTIONS_FILE.read_text(encoding="utf-8").splitlines()
     return [q.strip() for q in lines if q.strip() and not q.startswith("#")]
@@ -124,7 +133,7 @@ def _worker(name: str, index_dir: Path, scratch: Path) -> dict[str, Any]:
     figures["ready_s"] = time.perf_counter() - started
     for q in questions():
         ask(q)
-    figures["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    figures["peak_rss_mb"] = memory_mb("VmHWM")
     return {k: round(v, 3) if isinstance(v, float) else v for k, v in figures.items()}
 
 

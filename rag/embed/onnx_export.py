@@ -9,6 +9,7 @@ texts, and the folder appears atomically, so a half-written or drifting export i
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
 import tempfile
@@ -139,6 +140,7 @@ def quantize_int8(folder: Path) -> Path:
     if not target.is_file():
         fd, tmp = tempfile.mkstemp(dir=folder, suffix=".onnx.tmp")
         os.close(fd)
+        logging.disable(logging.WARNING)  # it advises "pre-processing" on the root logger every time
         try:
             quantize_dynamic(str(folder / MODEL_FILE), tmp, weight_type=QuantType.QInt8)
             os.replace(tmp, target)
@@ -147,6 +149,7 @@ def quantize_int8(folder: Path) -> Path:
                 f"int8 quantisation of {folder / MODEL_FILE} failed ({exc}): use query_backend='onnx'"
             ) from exc
         finally:
+            logging.disable(logging.NOTSET)
             if os.path.exists(tmp):
                 os.unlink(tmp)
     return target
