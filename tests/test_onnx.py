@@ -98,7 +98,8 @@ def test_cold_cli_answer_imports_no_torch_sentence_transformers_or_gradio(built:
         "RAG_INDEX_DIR": str(built.config.index_path),
         "RAG_CACHE_DIR": str(built.config.cache_path),
     }
-    env.pop("RAG_EMBED_MODEL", None)
+    for name in ("RAG_EMBED_MODEL", "RAG_QUERY_BACKEND", "RAG_CONFIG"):
+        env.pop(name, None)
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=REPO, timeout=120)
     report = json.loads(out.stderr.strip().splitlines()[-1])
     assert report == {"rc": 0, "heavy": []}, out.stderr

@@ -52,7 +52,12 @@ class OnnxEmbedder:
         return self._session
 
     def _open(self) -> tuple[Any, Any]:
-        import onnxruntime as ort
+        try:
+            import onnxruntime as ort
+        except ImportError as exc:
+            raise ModelError(
+                "onnxruntime is not installed: pip install onnxruntime, or set query_backend='torch'"
+            ) from exc
         from tokenizers import Tokenizer
 
         opts = ort.SessionOptions()
