@@ -13,11 +13,14 @@ Ranked = list[tuple[int, float]]  # (chunk ordinal, score), best first
 
 
 def set_search_threads(n: int) -> None:
-    """FAISS's OpenMP threads for searching. One query is one search: extra threads buy nothing
-    there and their spin-waiting steals the CPU the query embedder needs."""
+    """Threads for FAISS (OpenMP) and numpy's BLAS while answering. A question is one search and a
+    few tiny matrix products: extra threads buy nothing there, and on a busy 2-core machine their
+    spin-waiting made a 40×384 product take 20 ms instead of 0.05 ms (eval/bench/)."""
     import faiss
+    from threadpoolctl import threadpool_limits
 
     faiss.omp_set_num_threads(n)
+    threadpool_limits(limits=n, user_api="blas")
 
 
 def dense_search(data: IndexData, qvec: np.ndarray, k: int) -> Ranked:
