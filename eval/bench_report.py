@@ -111,7 +111,8 @@ def scale_markdown(s: dict[str, Any]) -> list[str]:
         f"{e['chunks_per_s']:.1f} chunks/s → {e['projected_100k_min']:.0f} min per 100k chunks",
         f"- query through the engine (embed + retrieve + compose): p50 {q['p50_ms']:.2f} ms, p95 {q['p95_ms']:.2f} ms; "
         f"stages p50 {s['stages_p50_ms']}",
-        f"- memory: RSS {s['rss_mb']:.0f} MB with the index loaded (peak {s['peak_rss_mb']:.0f} MB)",
+        f"- memory: RSS {s['rss_mb']:.0f} MB with the index loaded, of which {s['index_rss_mb']:.0f} MB for the "
+        f"loaded index and its answer-time structures (process peak {s['peak_rss_mb']:.0f} MB, while generating)",
         f"- HNSW {s['hnsw']}: recall@10 vs exact {s['recall_at_10']:.4f} over {s['recall_queries']} queries",
         "",
         "| efSearch | recall@10 | dense search p50 ms |",
