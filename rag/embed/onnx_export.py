@@ -120,7 +120,12 @@ def export_onnx(embedder: SentenceTransformerEmbedder, folder: Path, fingerprint
         if cosine < MIN_COSINE:
             raise ModelError(f"the ONNX export drifts from sentence-transformers (cosine {cosine:.6f} < {MIN_COSINE})")
         shutil.rmtree(folder, ignore_errors=True)
-        os.replace(tmp, folder)
+        try:
+            os.replace(tmp, folder)
+        except OSError:
+            if not (folder / META_FILE).is_file():
+                raise
+            shutil.rmtree(tmp, ignore_errors=True)  # another process finished the same export first
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
