@@ -81,7 +81,7 @@ def test_int8_option_is_close_but_not_the_default(built: Assistant) -> None:
     int8 = select_query_embedder(built.config.with_overrides(query_backend="onnx-int8"), built.embedder)
     assert isinstance(int8, OnnxEmbedder) and int8.variant == "int8"
     cosine = np.sum(int8.embed(QUESTIONS) * built.embedder.embed(QUESTIONS), axis=1)
-    assert cosine.min() > 0.9  # close, yet far looser than fp32: eval/bench.py reports its top-5 agreement
+    assert cosine.min() > 0.98  # close, yet far looser than fp32: eval/bench.py reports its top-5 agreement
     assert built.query_embedder.variant == "fp32"  # type: ignore[attr-defined]
 
 

@@ -138,7 +138,8 @@ def _model_inputs(transformer: Any) -> list[str]:
 
 
 def quantize_int8(folder: Path) -> Path:
-    """Dynamic int8 quantisation of an export (weights int8, activations quantised on the fly)."""
+    """Dynamic int8 quantisation of an export (weights int8 per output channel, activations
+    quantised on the fly): about twice as fast, but it reorders close passages (see README)."""
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
     target = folder / "model.int8.onnx"
@@ -147,7 +148,14 @@ def quantize_int8(folder: Path) -> Path:
         os.close(fd)
         logging.disable(logging.WARNING)  # it advises "pre-processing" on the root logger every time
         try:
-            quantize_dynamic(str(folder / MODEL_FILE), tmp, weight_type=QuantType.QInt8)
+            # Per-channel MatMul weights: probe cosine 0.992 against 0.96 per-tensor (eval/bench/).
+            quantize_dynamic(
+                str(folder / MODEL_FILE),
+                tmp,
+                weight_type=QuantType.QInt8,
+                per_channel=True,
+                op_types_to_quantize=["MatMul"],
+            )
             os.replace(tmp, target)
         except Exception as exc:  # onnxruntime.quantization raises assorted types
             raise ModelError(
