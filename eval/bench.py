@@ -163,7 +163,7 @@ def reindex_one_edit(config: Any, embedder: Any, work: Path) -> dict[str, Any]:
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
-    from rag import Assistant, load_config
+    from rag import Assistant, OnnxEmbedder, load_config
     from rag.embed.sentence_transformer import SentenceTransformerEmbedder
 
     work = Path(tempfile.mkdtemp(prefix="rag-bench-"))
@@ -191,10 +191,12 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             "onnx_fp32": agreement(torch_path, assistant, qs),
             "onnx_int8": agreement(torch_path, int8, qs),
         }
+        two = OnnxEmbedder(assistant.query_embedder.folder, threads=2)
         pipelines: dict[str, Any] = {
             OURS: assistant.ask,
-            OURS_TORCH: torch_path.ask,
+            "ours (ONNX, query_threads=2)": Assistant(assistant.data, embedder, config, two).ask,
             "ours (ONNX int8, option)": int8.ask,
+            OURS_TORCH: torch_path.ask,
         }
         if args.peers:
             for name, make in PEERS.items():
