@@ -9,6 +9,10 @@ from typing import Any
 OURS = "ours (ONNX query path)"
 
 
+def _stages(stages: dict[str, float]) -> str:
+    return ", ".join(f"{k} {v:.2f} ms" for k, v in stages.items())
+
+
 def _target(name: str, met: bool, measured: str) -> dict[str, Any]:
     return {"target": name, "met": bool(met), "measured": measured}
 
@@ -57,7 +61,7 @@ def markdown(r: dict[str, Any]) -> str:
     for name, w in r["warm"].items():
         ratio = f"{lc / w['p50_ms']:.2f}x" if lc else "–"
         lines.append(f"| {name} | {w['p50_ms']:.2f} | {w['p95_ms']:.2f} | {ratio} |")
-    stages = ", ".join(f"{k} {v:.2f} ms" for k, v in r["our_stages_p50_ms"].items())
+    stages = _stages(r["our_stages_p50_ms"])
     lines += [
         "",
         f"Ours = embed + hybrid retrieve (FAISS + BM25, RRF, MMR) + compose + verify citations; peers retrieve "
@@ -110,7 +114,7 @@ def scale_markdown(s: dict[str, Any]) -> list[str]:
         f"- model embedding throughput (ONNX, batch {e['batch']}, {e['chunks']} sample chunks): "
         f"{e['chunks_per_s']:.1f} chunks/s → {e['projected_100k_min']:.0f} min per 100k chunks",
         f"- query through the engine (embed + retrieve + compose): p50 {q['p50_ms']:.2f} ms, p95 {q['p95_ms']:.2f} ms; "
-        f"stages p50 {s['stages_p50_ms']}",
+        f"stages p50: {_stages(s['stages_p50_ms'])}",
         f"- memory: RSS {s['rss_mb']:.0f} MB with the index loaded, of which {s['index_rss_mb']:.0f} MB for the "
         f"loaded index and its answer-time structures (process peak {s['peak_rss_mb']:.0f} MB, while generating)",
         f"- HNSW {s['hnsw']}: recall@10 vs exact {s['recall_at_10']:.4f} over {s['recall_queries']} queries",
