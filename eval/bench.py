@@ -79,12 +79,12 @@ _, status, usage = os.wait4(proc.pid, 0)
 print(json.dumps([time.perf_counter() - t, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status)]))"""
 
 
-def cold_start(config: Any, qs: list[str], runs: int) -> dict[str, Any]:
+def cold_start(config: Any, qs: list[str], runs: int, backend: str = "auto") -> dict[str, Any]:
     """Wall time and peak RSS of `rag ask` in a fresh process, index already built."""
     rag = Path(sys.executable).parent / "rag"
     cmd = [str(rag)] if rag.exists() else [sys.executable, "-m", "rag"]
     env = {**os.environ, "RAG_HOME": str(REPO), "RAG_INDEX_DIR": str(config.index_path)}
-    env["RAG_CACHE_DIR"] = str(config.cache_path)
+    env |= {"RAG_CACHE_DIR": str(config.cache_path), "RAG_QUERY_BACKEND": backend}
     walls, rss = [], []
     for i in range(runs):
         argv = [sys.executable, "-c", LAUNCHER, *cmd, "ask", qs[i % len(qs)]]
@@ -210,6 +210,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         results["our_stages_p50_ms"] = {k: round(pct([s[k] for s in stages], 50), 3) for k in stages[0]}
         print("== cold start: rag ask in fresh processes", flush=True)
         results["cold_start"] = cold_start(config, qs, args.cold_runs)
+        results["cold_start_torch"] = cold_start(config, qs, 2, backend="torch")
         print("== re-index after editing one document", flush=True)
         results["reindex"] = reindex_one_edit(config, embedder, work)
         print("== build time and peak RSS, one fresh process per pipeline", flush=True)

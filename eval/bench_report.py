@@ -75,13 +75,14 @@ def markdown(r: dict[str, Any]) -> str:
     for name, p in r["processes"].items():
         lines.append(f"| {name} | {p['ready_s']:.2f} | {p['peak_rss_mb']:.0f} |")
     ours = r["processes"].get("ours", {})
-    c = r["cold_start"]
+    c, ct = r["cold_start"], r["cold_start_torch"]
     re = r["reindex"]
     lines += [
         "",
         f"Ours: model load {ours.get('model_load_s', 0):.2f} s, build {ours.get('build_s', 0):.2f} s (embeds chunks "
         f"and sentences), ONNX export {ours.get('onnx_export_s', 0):.2f} s. Cold `rag ask`: median "
-        f"{c['median_s']:.2f} s, max {c['max_s']:.2f} s over {c['runs']} runs, peak RSS {c['peak_rss_mb']:.0f} MB.",
+        f"{c['median_s']:.2f} s, max {c['max_s']:.2f} s over {c['runs']} runs, peak RSS {c['peak_rss_mb']:.0f} MB "
+        f"(with query_backend=torch: {ct['median_s']:.2f} s, {ct['peak_rss_mb']:.0f} MB).",
         f"Re-index after editing one sentence of {re['edited'].split(':')[0]}: {re['embedded']} texts embedded "
         f"of {re['texts_total']} ({re['texts_changed']} changed; "
         f"{re['chunks_changed']} of {re['chunks_total']} chunks).",
