@@ -121,6 +121,10 @@ def scale_markdown(s: dict[str, Any]) -> list[str]:
         f"stages p50: {_stages(s['stages_p50_ms'])}",
         f"- memory: RSS {s['rss_mb']:.0f} MB with the index loaded, of which {s['index_rss_mb']:.0f} MB for the "
         f"loaded index and its answer-time structures (process peak {s['peak_rss_mb']:.0f} MB, while generating)",
+    ]
+    if not s["ef_sweep"]:
+        return [*lines, "- exact (flat) dense search: below the HNSW threshold"]
+    lines += [
         f"- HNSW {s['hnsw']}: recall@10 vs exact {s['recall_at_10']:.4f} over {s['recall_queries']} queries",
         "",
         "| efSearch | recall@10 | dense search p50 ms |",
