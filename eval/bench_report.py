@@ -119,8 +119,8 @@ def scale_markdown(s: dict[str, Any]) -> list[str]:
         f"{e['chunks_per_s']:.1f} chunks/s → {e['projected_100k_min']:.0f} min per 100k chunks",
         f"- query through the engine (embed + retrieve + compose): p50 {q['p50_ms']:.2f} ms, p95 {q['p95_ms']:.2f} ms; "
         f"stages p50: {_stages(s['stages_p50_ms'])}",
-        f"- memory: RSS {s['rss_mb']:.0f} MB with the index loaded, of which {s['index_rss_mb']:.0f} MB for the "
-        f"loaded index and its answer-time structures (process peak {s['peak_rss_mb']:.0f} MB, while generating)",
+        f"- memory: loading the index and its answer-time structures added {s['index_rss_mb']:.0f} MB; process RSS "
+        f"then {s['rss_mb']:.0f} MB (it still holds memory the generator freed), peak {s['peak_rss_mb']:.0f} MB",
     ]
     if not s["ef_sweep"]:
         return [*lines, "- exact (flat) dense search: below the HNSW threshold"]
