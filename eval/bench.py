@@ -202,7 +202,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             for name, make in PEERS.items():
                 print(f"== build {name}", flush=True)
                 pipelines[name] = make(chunks)
-        logging.getLogger().setLevel(logging.WARNING)  # a peer switches the root logger to DEBUG
+        for name in ("", "bm25s"):  # a peer switches logging to DEBUG
+            logging.getLogger(name).setLevel(logging.WARNING)
         print(f"== warm latency: {args.rounds} alternating rounds × {len(qs)} questions", flush=True)
         times = latencies(pipelines, qs, args.rounds)
         results["warm"] = {name: summary(ms) for name, ms in times.items()}
