@@ -38,3 +38,8 @@ def test_hnsw_keeps_its_parameters_on_disk_and_finds_the_exact_neighbours(tmp_pa
     _, want = exact.search(queries, 10)
     recall = np.mean([len(set(g) & set(w)) / 10 for g, w in zip(got, want, strict=True)])
     assert recall >= 0.95  # uniform random vectors are HNSW's hardest case; the benchmark measures real ones
+
+
+def test_manifest_records_the_index_type_and_threshold(assistant) -> None:  # type: ignore[no-untyped-def]
+    manifest = assistant.data.manifest
+    assert manifest["index_type"] == "flat" and manifest["hnsw_threshold"] == HNSW_THRESHOLD
