@@ -57,7 +57,7 @@ class Assistant:
         self.embedder = embedder  # built the index; the reference for every vector stored in it
         self.query_embedder = query_embedder or embedder  # embeds questions: the same model, maybe via ONNX
         self.config = config
-        set_search_threads(config.query_threads)
+        set_search_threads(config.query_thread_count)
         self.documents = {d.doc_id: d for d in data.documents}
         tokens = [tokenize(s.text) for s in data.sentences]
         self.evidence = compose.Evidence(

@@ -64,3 +64,13 @@ def test_model_fingerprint_changes_with_any_model_file(tmp_path: Path) -> None:
     assert model_fingerprint(tmp_path) == before
     (tmp_path / "weights.bin").write_bytes(b"\0" * 11)
     assert model_fingerprint(tmp_path) != before
+
+
+def test_query_threads_auto_uses_two_only_with_cores_to_spare(config, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    assert config.query_thread_count == 1
+    monkeypatch.setattr("os.cpu_count", lambda: 8)
+    assert config.query_thread_count == 2
+    assert config.with_overrides(query_threads=3).query_thread_count == 3
+    with pytest.raises(ConfigError, match="query_threads=-1"):
+        config.with_overrides(query_threads=-1)

@@ -75,7 +75,7 @@ def _onnx(config: Config, embedder: SentenceTransformerEmbedder, say: Callable[[
 
         quantize_int8(folder)
         variant = "int8"
-    onnx = OnnxEmbedder(folder, threads=config.query_threads, variant=variant)
+    onnx = OnnxEmbedder(folder, threads=config.query_thread_count, variant=variant)
     if variant == "fp32":  # int8 drifts by design: its agreement is measured by eval/bench.py instead
         onnx.check()
     return onnx
