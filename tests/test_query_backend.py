@@ -74,3 +74,13 @@ def test_query_threads_auto_uses_two_only_with_cores_to_spare(config, monkeypatc
     assert config.with_overrides(query_threads=3).query_thread_count == 3
     with pytest.raises(ConfigError, match="query_threads=-1"):
         config.with_overrides(query_threads=-1)
+
+
+def test_prune_exports_keeps_the_live_export_and_other_models(tmp_path: Path) -> None:
+    from rag.embed.query import prune_exports
+
+    old, live, other = "m-v2-" + "a" * 16, "m-v2-" + "b" * 16, "m-v2-tuned-" + "c" * 16
+    for name in (old, live, other, ".tmp-young"):
+        (tmp_path / name).mkdir()
+    prune_exports(tmp_path / live)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([".tmp-young", live, other])

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import re
+import shutil
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -41,6 +43,17 @@ def onnx_folder(cache_path: Path, embedder: SentenceTransformerEmbedder) -> tupl
     return cache_path / "onnx" / f"{name}-{fingerprint[:16]}", fingerprint
 
 
+def prune_exports(keep: Path) -> None:
+    """Drop exports of earlier versions of the same model (~90 MB each) and temp folders left by
+    crashed exports; a young temp folder may be another process's export in progress."""
+    same_model = re.compile(re.escape(keep.name.rsplit("-", 1)[0]) + r"-[0-9a-f]{16}")
+    for p in keep.parent.iterdir():
+        stale = bool(same_model.fullmatch(p.name)) and p != keep
+        abandoned = p.name.startswith(".tmp-") and time.time() - p.stat().st_mtime > 600
+        if p.is_dir() and (stale or abandoned):
+            shutil.rmtree(p, ignore_errors=True)
+
+
 def select_query_embedder(config: Config, embedder: Embedder, say: Callable[[str], None] = lambda _m: None) -> Embedder:
     """The embedder for questions under `config.query_backend` (see rag.config.QUERY_BACKENDS)."""
     backend = config.query_backend
@@ -69,6 +82,7 @@ def _onnx(config: Config, embedder: SentenceTransformerEmbedder, say: Callable[[
 
         say(f"Exporting {embedder.model_id} to ONNX for fast questions (once per model) …")
         export_onnx(embedder, folder, fingerprint)
+        prune_exports(folder)
     variant = "fp32"
     if config.query_backend == "onnx-int8":
         from rag.embed.onnx_export import quantize_int8
