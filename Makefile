@@ -11,7 +11,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export GRADIO_ANALYTICS_ENABLED := False
 
-.PHONY: run test lint typecheck pytest index clean setup
+.PHONY: run test lint typecheck pytest index clean setup bench
 
 run: $(VENV)/.app
 	$(BIN)/rag serve
@@ -33,6 +33,10 @@ pytest: $(VENV)/.dev
 
 setup: $(VENV)/.dev
 
+# Side-by-side benchmark (eval/bench.py); BENCH_ARGS="--scale 100000" adds the 100k-chunk test.
+bench: $(VENV)/.bench
+	$(BIN)/python -m eval.bench $(BENCH_ARGS)
+
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
@@ -48,6 +52,10 @@ $(VENV)/.app: pyproject.toml $(VENV)/.torch
 $(VENV)/.dev: pyproject.toml $(VENV)/.torch
 	$(PIP) install --quiet -e '.[dev]'
 	touch $@ $(VENV)/.app
+
+$(VENV)/.bench: pyproject.toml $(VENV)/.torch
+	$(PIP) install --quiet -e '.[dev,bench]' $(TORCH)
+	touch $@ $(VENV)/.dev $(VENV)/.app
 
 clean:
 	rm -rf $(VENV) .rag .mypy_cache .ruff_cache .pytest_cache test-output

@@ -10,6 +10,7 @@ from rag.assistant import Assistant
 from rag.config import Config, load_config
 from rag.embed.base import Embedder
 from rag.embed.hashing import HashingEmbedder
+from rag.embed.onnx import OnnxEmbedder
 from rag.embed.sentence_transformer import SentenceTransformerEmbedder
 from rag.errors import (
     CitationError,
@@ -43,6 +44,7 @@ __all__ = [
     "IndexCorruptError",
     "IndexMissingError",
     "ModelError",
+    "OnnxEmbedder",
     "Passage",
     "QuestionError",
     "RagError",

@@ -20,11 +20,12 @@ from rag.config import MODES, Config, load_config
 from rag.corpus.metadata import METADATA_FILE
 from rag.corpus.reader import corpus_files
 from rag.embed.base import Embedder, model_id
+from rag.embed.query import select_query_embedder
 from rag.errors import IndexCorruptError, IndexMissingError, QuestionError
 from rag.index.build import build_index, corpus_hash, settings_signature
 from rag.index.store import IndexData, load_index
 from rag.retrieve.lexical import idf_table, tokenize
-from rag.retrieve.search import retrieve
+from rag.retrieve.search import retrieve, set_search_threads
 from rag.types import Answer, Document, Turn
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
@@ -80,9 +81,13 @@ class Assistant:
     # How often `ask` looks at the corpus files (a few stat calls) to notice edits.
     FRESHNESS_INTERVAL_S = 1.0
 
-    def __init__(self, data: IndexData, embedder: Embedder, config: Config) -> None:
-        self.embedder = embedder
+    def __init__(
+        self, data: IndexData, embedder: Embedder, config: Config, query_embedder: Embedder | None = None
+    ) -> None:
+        self.embedder = embedder  # built the index; the reference for every vector stored in it
+        self.query_embedder = query_embedder or embedder  # embeds questions: the same model, maybe via ONNX
         self.config = config
+        set_search_threads(config.query_thread_count)
         self._state = _State.of(data)
         self._lock = threading.Lock()
         self._stamp = _corpus_stamp(config)
@@ -140,7 +145,7 @@ class Assistant:
                 data = load_index(config.index_path)
                 reason = staleness(config, embedder, data.manifest)
                 if not reason:
-                    return cls(data, embedder, config)
+                    return cls(data, embedder, config, select_query_embedder(config, embedder, say))
             except (IndexMissingError, IndexCorruptError) as exc:
                 if build == "never":
                     raise
@@ -155,7 +160,7 @@ class Assistant:
             f"Indexed {report.documents} documents → {report.chunks} chunks, {report.sentences} sentences "
             f"({report.embedded} embedded, {report.cached} from cache) in {report.seconds:.1f} s"
         )
-        return cls(load_index(config.index_path), embedder, config)
+        return cls(load_index(config.index_path), embedder, config, select_query_embedder(config, embedder, say))
 
     def ask(
         self,
@@ -178,7 +183,7 @@ class Assistant:
         max_sentences = _bounded_int("max_sentences", cfg.max_sentences if max_sentences is None else max_sentences, 20)
         query = retrieval_query(question, self._clean_history(history), cfg.history_turns)
         qtokens = tokenize(query)
-        qvec = np.asarray(self.embedder.embed([query])[0], dtype=np.float32)
+        qvec = np.asarray(self.query_embedder.embed([query])[0], dtype=np.float32)
         t1 = time.perf_counter()
         hits = retrieve(
             state.data,

@@ -1,0 +1,45 @@
+"""Exact search below the HNSW threshold, HNSW with recorded parameters above it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from rag.index.build import HNSW_PARAMS, HNSW_THRESHOLD, dense_index, dense_plan
+
+
+def _vectors(n: int, dim: int = 32, seed: int = 0) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    v = rng.standard_normal((n, dim)).astype(np.float32)
+    return v / np.linalg.norm(v, axis=1, keepdims=True)
+
+
+def test_plan_switches_to_hnsw_above_the_threshold() -> None:
+    assert dense_plan(HNSW_THRESHOLD)["index_type"] == "flat"
+    plan = dense_plan(HNSW_THRESHOLD + 1)
+    assert plan == {"index_type": "hnsw", "hnsw_threshold": HNSW_THRESHOLD, "hnsw": HNSW_PARAMS}
+    assert dense_plan(11, threshold=10)["index_type"] == "hnsw"
+
+
+def test_hnsw_keeps_its_parameters_on_disk_and_finds_the_exact_neighbours(tmp_path: Path) -> None:
+    import faiss
+
+    vectors = _vectors(3000)
+    hnsw = dense_index(vectors, dense_plan(len(vectors), threshold=1000))
+    exact = dense_index(vectors, dense_plan(len(vectors)))
+    faiss.write_index(hnsw, str(tmp_path / "dense.faiss"))
+    loaded = faiss.read_index(str(tmp_path / "dense.faiss"))
+    inner = faiss.downcast_index(faiss.downcast_index(loaded).index)
+    assert isinstance(inner, faiss.IndexHNSWFlat)
+    assert inner.hnsw.efSearch == HNSW_PARAMS["efSearch"]
+    queries = _vectors(50, seed=1)
+    _, got = loaded.search(queries, 10)
+    _, want = exact.search(queries, 10)
+    recall = np.mean([len(set(g) & set(w)) / 10 for g, w in zip(got, want, strict=True)])
+    assert recall >= 0.95  # uniform random vectors are HNSW's hardest case; the benchmark measures real ones
+
+
+def test_manifest_records_the_index_type_and_threshold(assistant) -> None:  # type: ignore[no-untyped-def]
+    manifest = assistant.data.manifest
+    assert manifest["index_type"] == "flat" and manifest["hnsw_threshold"] == HNSW_THRESHOLD
