@@ -74,3 +74,20 @@ def test_bad_config_file_is_a_clear_error(cli_project: Path, capsys: pytest.Capt
     (cli_project / "rag.toml").write_text("[rag]\nmode = 'magic'\n")
     assert main(["ask", "plan"]) == 2
     assert "mode='magic'" in capsys.readouterr().err
+
+
+def test_closed_pipe_is_quiet(cli_project: Path) -> None:
+    import subprocess
+    import sys
+
+    script = "import sys; from rag.cli import main; sys.exit(main(['ask', '--json', '-']))"
+    questions = "\n".join(["When was the plan released?"] * 200) + "\n"
+    proc = subprocess.run(
+        f"printf '%s' {json.dumps(questions)} | {sys.executable} -c \"{script}\" | head -c 10",
+        shell=True,
+        cwd=cli_project,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert "Traceback" not in proc.stderr and "BrokenPipeError" not in proc.stderr
