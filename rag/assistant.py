@@ -195,6 +195,7 @@ class Assistant:
             rrf_k=cfg.rrf_k,
             mode=mode,
             mmr_lambda=cfg.mmr_lambda if cfg.use_mmr else None,
+            dense_weight=cfg.dense_weight,
         )
         t2 = time.perf_counter()
         scored = compose.score_sentences(

@@ -43,6 +43,9 @@ class Config:
     k_dense: int = 20
     k_bm25: int = 20
     rrf_k: int = 60
+    # Weight of the dense list in RRF (BM25's is 1). Chosen on the dev split as the best MRR@10 of
+    # 1, .7, .5, .35, .2, .1, 0 (0.748 at 1 → 0.841 at 0.1): these questions share the documents' words.
+    dense_weight: float = 0.1
     mmr_lambda: float = 0.7
     mode: str = "hybrid"
     use_mmr: bool = True
@@ -61,6 +64,7 @@ class Config:
             (self.k >= 1, "k", "an integer >= 1"),
             (self.k_dense >= 1 and self.k_bm25 >= 1, "k_dense/k_bm25", "integers >= 1"),
             (0.0 <= self.mmr_lambda <= 1.0, "mmr_lambda", "a number between 0 and 1"),
+            (self.dense_weight >= 0.0, "dense_weight", "a number >= 0"),
             (self.max_sentences >= 1, "max_sentences", "an integer >= 1"),
             (self.embed_batch_size >= 1, "embed_batch_size", "an integer >= 1"),
             (self.query_backend in QUERY_BACKENDS, "query_backend", f"one of {', '.join(QUERY_BACKENDS)}"),

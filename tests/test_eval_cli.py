@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from rag.cli import main
+from rag.evaluation.ablation import VARIANTS
 from rag.evaluation.gold import locate
 from rag.evaluation.grounding import names, negated, numbers
 from tests.conftest import TINY
@@ -81,7 +82,7 @@ def test_eval_writes_a_reproducible_report(eval_project: Path, capsys: pytest.Ca
     assert {p.name for p in out.iterdir()} == {"metrics.json", "report.md", "risk_coverage.png", "scores.png"}
     metrics = json.loads((out / "metrics.json").read_text())
     assert metrics["gold"]["test"] == {"answerable": 2, "out_of_scope": 1, "followups": 0}
-    assert len(metrics["ablations"]) == 6 and metrics["grounding"]["all"]["sentences"] == 2
+    assert len(metrics["ablations"]) == len(VARIANTS) and metrics["grounding"]["all"]["sentences"] == 2
     assert 0.0 <= metrics["test"]["hit_at_5"] <= 1.0 and metrics["test"]["verbatim_rate"] in (0.0, 1.0)
     assert "## Headline" in (out / "report.md").read_text()
     assert (out / "scores.png").read_bytes()[:4] == b"\x89PNG"

@@ -14,6 +14,15 @@ def test_rrf_matches_hand_computed_scores() -> None:
     assert max(fused, key=lambda i: fused[i]) == 2
 
 
+def test_weighted_rrf_matches_hand_computed_scores() -> None:
+    # chunk 1: 0.1/61 from the dense list; chunk 2: 0.1/62 + 1/61; chunk 3: 1/62
+    fused = rrf([[(1, 0.9), (2, 0.8)], [(2, 5.0), (3, 4.0)]], k=60, weights=[0.1, 1.0])
+    assert fused[1] == pytest.approx(0.1 / 61)
+    assert fused[2] == pytest.approx(0.1 / 62 + 1 / 61)
+    assert fused[3] == pytest.approx(1 / 62)
+    assert sorted(fused, key=lambda i: -fused[i]) == [2, 3, 1]
+
+
 def test_mmr_prefers_a_diverse_second_pick() -> None:
     vectors = np.array([[1.0, 0.0], [0.999, 0.0447], [0.0, 1.0]], dtype=np.float32)
     relevance = {0: 1.0, 1: 0.95, 2: 0.9}

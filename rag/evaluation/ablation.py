@@ -26,6 +26,8 @@ class Variant:
 VARIANTS = (
     Variant("dense only", {"mode": "dense", "use_mmr": False}),
     Variant("BM25 only", {"mode": "bm25", "use_mmr": False}),
+    Variant("hybrid (RRF, equal weights)", {"mode": "hybrid", "use_mmr": False, "dense_weight": 1.0}),
+    Variant("hybrid + MMR, equal weights", {"mode": "hybrid", "use_mmr": True, "dense_weight": 1.0}),
     Variant("hybrid (RRF)", {"mode": "hybrid", "use_mmr": False}),
     Variant("hybrid + MMR", {"mode": "hybrid", "use_mmr": True}),
     Variant(
@@ -42,7 +44,7 @@ def variant_assistant(base: Assistant, variant: Variant, scratch: Path) -> Assis
     cache is not pruned) in `scratch` when the chunking changes."""
     config = base.config.with_overrides(**variant.overrides)
     if not variant.rebuilds:
-        return Assistant(base.data, base.embedder, config)
+        return Assistant(base.data, base.embedder, config, base.query_embedder)
     folder = scratch / f"chunks-{config.chunk_tokens}"
     config = config.with_overrides(index_dir=folder / "index", cache_dir=folder / "cache")
     return Assistant.load(config, base.embedder, build="auto", progress=False)

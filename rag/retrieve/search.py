@@ -39,12 +39,12 @@ def bm25_search(data: IndexData, tokens: Sequence[str], k: int) -> Ranked:
     return [(int(i), float(scores[i])) for i in top if scores[i] > 0]
 
 
-def rrf(lists: Sequence[Ranked], k: int) -> dict[int, float]:
-    """Reciprocal rank fusion: sum of 1 / (k + rank) over the lists a chunk appears in."""
+def rrf(lists: Sequence[Ranked], k: int, weights: Sequence[float] | None = None) -> dict[int, float]:
+    """Weighted reciprocal rank fusion: sum of weight / (k + rank) over the lists a chunk appears in."""
     fused: dict[int, float] = {}
-    for ranked in lists:
+    for ranked, weight in zip(lists, weights or [1.0] * len(lists), strict=True):
         for rank, (i, _) in enumerate(ranked, start=1):
-            fused[i] = fused.get(i, 0.0) + 1.0 / (k + rank)
+            fused[i] = fused.get(i, 0.0) + weight / (k + rank)
     return fused
 
 
@@ -82,10 +82,11 @@ def retrieve(
     rrf_k: int,
     mode: str,
     mmr_lambda: float | None,
+    dense_weight: float = 1.0,
 ) -> list[Hit]:
     dense = dense_search(data, qvec, k_dense) if mode in ("hybrid", "dense") else []
     lexical = bm25_search(data, tokens, k_bm25) if mode in ("hybrid", "bm25") else []
-    fused = rrf([dense, lexical], rrf_k)
+    fused = rrf([dense, lexical], rrf_k, [dense_weight, 1.0])
     ordered = sorted(fused, key=lambda i: -fused[i])
     if mmr_lambda is not None:
         ordered = mmr(ordered, fused, data.chunk_vectors, mmr_lambda, k)
