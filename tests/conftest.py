@@ -45,6 +45,16 @@ def project(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
+def cli_project(project: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The tiny project as the current folder, for CLI tests: hashing model, small chunks."""
+    monkeypatch.chdir(project)
+    monkeypatch.delenv("RAG_HOME", raising=False)
+    monkeypatch.setenv("RAG_EMBED_MODEL", "hashing-256")
+    (project / "rag.toml").write_text("[rag]\nchunk_tokens = 24\nchunk_overlap = 4\nabstain_threshold = 0.3\n")
+    return project
+
+
+@pytest.fixture
 def config(project: Path):  # type: ignore[no-untyped-def]
     return load_config(project, embed_model="hashing-256", chunk_tokens=24, chunk_overlap=4, abstain_threshold=0.3)
 

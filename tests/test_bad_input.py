@@ -10,7 +10,6 @@ import pytest
 from rag import Assistant, QuestionError
 from rag.cli import main
 from rag.corpus.reader import read_corpus
-from tests.test_cli import cli_project  # noqa: F401  (fixture)
 
 ODD_QUESTIONS = [
     "🤖🤖 what about AI? 🚀",
@@ -43,7 +42,7 @@ def test_unusable_questions_are_refused(assistant: Assistant, question: str) -> 
 
 @pytest.mark.parametrize("question", ["", "   ", "x" * 100_000, *ODD_QUESTIONS])
 def test_cli_never_shows_a_traceback(
-    cli_project: Path,  # noqa: F811
+    cli_project: Path,
     capsys: pytest.CaptureFixture[str],
     question: str,
 ) -> None:

@@ -7,15 +7,6 @@ import pytest
 from rag.cli import main
 
 
-@pytest.fixture
-def cli_project(project: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.chdir(project)
-    monkeypatch.delenv("RAG_HOME", raising=False)
-    monkeypatch.setenv("RAG_EMBED_MODEL", "hashing-256")
-    (project / "rag.toml").write_text("[rag]\nchunk_tokens = 24\nchunk_overlap = 4\nabstain_threshold = 0.3\n")
-    return project
-
-
 def test_index_then_ask_json(cli_project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["index"]) == 0
     assert "Index ready" in capsys.readouterr().err

@@ -49,10 +49,8 @@ def gold_line(item_id: str, split: str, question: str, quote: str) -> str:
 
 
 @pytest.fixture
-def eval_project(project: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.chdir(project)
-    monkeypatch.delenv("RAG_HOME", raising=False)
-    monkeypatch.setenv("RAG_EMBED_MODEL", "hashing-256")
+def eval_project(cli_project: Path) -> Path:
+    project = cli_project
     (project / "rag.toml").write_text("[rag]\nchunk_tokens = 24\nchunk_overlap = 4\n")
     (project / "eval").mkdir()
     (project / "eval" / "gold.jsonl").write_text("\n".join(gold_line(*g) for g in GOLD) + "\n")
