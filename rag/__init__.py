@@ -23,11 +23,12 @@ from rag.errors import (
     RagError,
 )
 from rag.index.build import BuildReport, build_index
-from rag.types import Answer, Chunk, Citation, Document, DocumentMeta, Hit, Passage, Sentence, Turn
+from rag.types import Answer, AnswerSentence, Chunk, Citation, Document, DocumentMeta, Hit, Passage, Sentence, Turn
 from rag.version import __version__
 
 __all__ = [
     "Answer",
+    "AnswerSentence",
     "Assistant",
     "BuildReport",
     "Chunk",

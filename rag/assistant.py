@@ -16,7 +16,7 @@ import numpy as np
 
 from rag.answer import compose
 from rag.answer.followup import retrieval_query
-from rag.config import MODES, Config, load_config
+from rag.config import Config, load_config
 from rag.corpus.metadata import METADATA_FILE
 from rag.corpus.reader import corpus_files
 from rag.embed.base import Embedder, model_id
@@ -24,6 +24,7 @@ from rag.embed.query import select_query_embedder
 from rag.errors import IndexCorruptError, IndexMissingError, QuestionError
 from rag.index.build import build_index, corpus_hash, settings_signature
 from rag.index.store import IndexData, load_index
+from rag.limits import K_MAX, MAX_SENTENCES_MAX, MODES, check_int
 from rag.retrieve.lexical import idf_table, tokenize
 from rag.retrieve.search import retrieve, set_search_threads
 from rag.types import Answer, Document, Turn
@@ -182,8 +183,10 @@ class Assistant:
         mode = mode or cfg.mode
         if mode not in MODES:
             raise QuestionError(f"mode {mode!r} is not one of {', '.join(MODES)}")
-        k = _bounded_int("k", k if k is not None else cfg.k, 50)
-        max_sentences = _bounded_int("max_sentences", cfg.max_sentences if max_sentences is None else max_sentences, 20)
+        k = check_int("k", k if k is not None else cfg.k, K_MAX)
+        max_sentences = check_int(
+            "max_sentences", cfg.max_sentences if max_sentences is None else max_sentences, MAX_SENTENCES_MAX
+        )
         query = retrieval_query(question, self._clean_history(history), cfg.history_turns)
         qtokens = tokenize(query)
         qvec = np.asarray(self.query_embedder.embed([query])[0], dtype=np.float32)
@@ -207,8 +210,9 @@ class Assistant:
         confidence = max(0.0, min(1.0, scored[0].score)) if scored else 0.0
         abstained = confidence < cfg.abstain_threshold
         chosen = [] if abstained else compose.select(scored, state.evidence, max_sentences, cfg.sentence_margin)
-        text, citations = compose.cite(chosen, state.documents) if chosen else (compose.ABSTAIN_TEXT, ())
-        compose.verify(text, citations, state.documents)
+        sentences, citations = compose.cite(chosen, state.documents)
+        compose.verify(sentences, citations, state.documents)
+        text = compose.display_text(sentences) if sentences else compose.ABSTAIN_TEXT
         t3 = time.perf_counter()
         return Answer(
             question=question,
@@ -224,6 +228,7 @@ class Assistant:
                 "total": _ms(t0, t3),
             },
             retrieval_query=query,
+            sentences=sentences,
         )
 
     def _clean(self, question: object) -> str:
@@ -248,12 +253,6 @@ class Assistant:
     @property
     def model_id(self) -> str:
         return model_id(self.embedder)
-
-
-def _bounded_int(name: str, value: object, most: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= most:
-        raise QuestionError(f"{name}={value!r} is invalid: use a whole number from 1 to {most}")
-    return value
 
 
 def _corpus_stamp(config: Config) -> tuple[tuple[str, int, int], ...]:

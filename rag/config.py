@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from rag.errors import ConfigError
+from rag.limits import K_MAX, MAX_QUESTION_CHARS, MAX_SENTENCES_MAX, MODES
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
-MODES = ("hybrid", "dense", "bm25")
 # How questions are embedded: auto = the ONNX export when the model can be exported, else torch.
 QUERY_BACKENDS = ("auto", "onnx", "onnx-int8", "torch")
 
@@ -53,7 +53,7 @@ class Config:
     min_sentence_chars: int = 25
     sentence_margin: float = 0.12
     abstain_threshold: float = 0.43  # calibrated on the dev split by `rag eval` (eval/reports/report.md)
-    max_question_chars: int = 2000
+    max_question_chars: int = MAX_QUESTION_CHARS
     history_turns: int = 2
 
     def __post_init__(self) -> None:
@@ -61,11 +61,20 @@ class Config:
             (self.mode in MODES, "mode", f"one of {', '.join(MODES)}"),
             (self.chunk_tokens >= 16, "chunk_tokens", "an integer >= 16"),
             (0 <= self.chunk_overlap < self.chunk_tokens, "chunk_overlap", "0 <= overlap < chunk_tokens"),
-            (self.k >= 1, "k", "an integer >= 1"),
+            (1 <= self.k <= K_MAX, "k", f"an integer from 1 to {K_MAX}"),
             (self.k_dense >= 1 and self.k_bm25 >= 1, "k_dense/k_bm25", "integers >= 1"),
             (0.0 <= self.mmr_lambda <= 1.0, "mmr_lambda", "a number between 0 and 1"),
             (self.dense_weight >= 0.0, "dense_weight", "a number >= 0"),
-            (self.max_sentences >= 1, "max_sentences", "an integer >= 1"),
+            (
+                1 <= self.max_sentences <= MAX_SENTENCES_MAX,
+                "max_sentences",
+                f"an integer from 1 to {MAX_SENTENCES_MAX}",
+            ),
+            (
+                1 <= self.max_question_chars <= MAX_QUESTION_CHARS,
+                "max_question_chars",
+                f"an integer from 1 to {MAX_QUESTION_CHARS}",
+            ),
             (self.embed_batch_size >= 1, "embed_batch_size", "an integer >= 1"),
             (self.query_backend in QUERY_BACKENDS, "query_backend", f"one of {', '.join(QUERY_BACKENDS)}"),
             (self.query_threads >= 0, "query_threads", "0 (automatic) or a number of threads"),

@@ -79,6 +79,15 @@ class Citation:
 
 
 @dataclass(frozen=True)
+class AnswerSentence:
+    """One sentence of an answer and the numbers of the citations that back it. Readers use this
+    instead of parsing " [n]" markers out of `Answer.answer`, which is the display form."""
+
+    text: str
+    citations: tuple[int, ...]
+
+
+@dataclass(frozen=True)
 class Passage:
     rank: int
     chunk_id: str
@@ -109,9 +118,11 @@ class Answer:
     passages: tuple[Passage, ...]
     timings_ms: dict[str, float] = field(default_factory=dict)
     retrieval_query: str = ""
+    sentences: tuple[AnswerSentence, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["citations"] = [asdict(c) for c in self.citations]
         data["passages"] = [asdict(p) for p in self.passages]
+        data["sentences"] = [{"text": s.text, "citations": list(s.citations)} for s in self.sentences]
         return data

@@ -8,7 +8,7 @@ import re
 from hypothesis import given
 from hypothesis import strategies as st
 
-from rag import Answer, Assistant, Citation, Document, DocumentMeta, Passage
+from rag import Answer, AnswerSentence, Assistant, Citation, Document, DocumentMeta, Passage
 from ui import render
 
 PAYLOAD = "<script>alert(1)</script> <img src=x onerror=alert(2)> \"quoted\" & 'single'"
@@ -33,7 +33,8 @@ def evil_answer(abstained: bool = False) -> Answer:
     passage = Passage(1, "evil#0", "evil", DOC.source, 0, len(TEXT), TEXT, 0.1, DOC.meta.title)
     if abstained:
         return Answer("<q>?", "The documents don't cover this.", True, 0.2, (), (passage,))
-    return Answer("<q>?", f"{quote} [1]", False, 0.7, (citation,), (passage,))
+    sentences = (AnswerSentence(quote, (1,)),)
+    return Answer("<q>?", f"{quote} [1]", False, 0.7, (citation,), (passage,), sentences=sentences)
 
 
 def tags(markup: str) -> set[str]:
@@ -109,6 +110,7 @@ def test_grounding_badge_counts_what_it_verifies() -> None:
         0.7,
         (answer.citations[0].__class__(**{**answer.citations[0].__dict__, "start": START + 1}),),
         (),
+        sentences=answer.sentences,
     )
     assert render.grounding(bent, DOCS) == (0, 1, 1)
     assert "rag-badge warn" in render.badge(bent, DOCS)

@@ -13,8 +13,8 @@ os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
 import gradio as gr
 
 from rag.errors import QuestionError, RagError
-from rag.http.models import MAX_ANSWER_CHARS, MAX_HISTORY_TURNS, MAX_QUESTION_CHARS
 from rag.http.shared import SharedAssistant
+from rag.limits import K_MAX, MAX_ANSWER_CHARS, MAX_HISTORY_TURNS, MAX_QUESTION_CHARS, MAX_SENTENCES_MAX, MODE_LABELS
 from rag.types import Answer, Turn
 from ui import render
 from ui.assets import CSS, HEAD, OPEN_DOC_JS
@@ -27,7 +27,7 @@ EXAMPLES = [
     "How many actions does the plan contain?",
     "What does the plan offer the Global South?",
 ]
-MODES = [("Hybrid: meaning + keywords", "hybrid"), ("Dense: meaning only", "dense"), ("BM25: keywords only", "bm25")]
+MODES = [(label, mode) for mode, label in MODE_LABELS.items()]
 SHOWN_TURNS = 10  # sources of older answers leave the panel
 HEADER = (
     "<h1>Global AI Governance Action Plan — grounded Q&amp;A</h1>"
@@ -173,8 +173,10 @@ def build_blocks(shared: SharedAssistant) -> Any:
                         send = gr.Button("Ask", variant="primary", scale=1, elem_id="rag-ask")
                     gr.Examples(EXAMPLES, inputs=box, label="Example questions")
                     with gr.Accordion("Settings", open=False, elem_id="rag-settings"):
-                        depth = gr.Slider(1, 20, value=min(k, 20), step=1, label="Retrieval depth (passages searched)")
-                        size = gr.Slider(1, 8, value=min(length, 8), step=1, label="Answer length (most sentences)")
+                        depth = gr.Slider(1, K_MAX, value=k, step=1, label="Retrieval depth (passages searched)")
+                        size = gr.Slider(
+                            1, MAX_SENTENCES_MAX, value=length, step=1, label="Answer length (most sentences)"
+                        )
                         how = gr.Radio(MODES, value=mode, label="Retrieval mode")
                 with gr.Column(scale=2):
                     sources = gr.HTML(chat.panel([]), elem_id="rag-sources-panel", js_on_load=OPEN_DOC_JS, padding=True)

@@ -4,7 +4,6 @@ piece of it goes through `esc` (html.escape) before it touches markup, so a docu
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from html import escape
 from urllib.parse import urlparse
@@ -12,7 +11,6 @@ from urllib.parse import urlparse
 from rag.types import Answer, Citation, Document, Passage
 
 CONTEXT_CHARS = 240  # surrounding text shown around a cited span
-_MARKER = re.compile(r" \[(\d+)\]")
 
 
 def esc(text: object) -> str:
@@ -26,12 +24,11 @@ def one_line(text: str) -> str:
 def grounding(answer: Answer, documents: Mapping[str, Document]) -> tuple[int, int, int]:
     """(sentences whose quote is verbatim at its cited span, sentences, distinct sources), checked
     here again so the badge states what the page itself verified."""
+    quoted = {n: s.text for s in answer.sentences for n in s.citations}
     verbatim = sum(
         1
         for c in answer.citations
-        if c.doc_id in documents
-        and documents[c.doc_id].text[c.start : c.end] == c.quote
-        and f"{c.quote} [{c.n}]" in answer.answer
+        if c.doc_id in documents and documents[c.doc_id].text[c.start : c.end] == c.quote == quoted.get(c.n)
     )
     return verbatim, len(answer.citations), len({c.doc_id for c in answer.citations})
 
@@ -75,11 +72,10 @@ def answer_html(answer: Answer, turn: int, documents: Mapping[str, Document]) ->
             f'not as an answer.</p><p class="rag-meta">{confidence(answer.confidence)}</p></div>'
         )
 
-    def marker(m: re.Match[str]) -> str:
-        n = int(m.group(1))
+    def marker(n: int) -> str:
         return f' <a class="rag-cite" href="#{hl_id(turn, n)}" title="show the cited span">[{n}]</a>'
 
-    text = _MARKER.sub(marker, esc(one_line(answer.answer)))
+    text = " ".join(esc(one_line(s.text)) + "".join(marker(n) for n in s.citations) for s in answer.sentences)
     return (
         f'<div class="rag-answer" id="rag-answer-{turn}"><p class="rag-text">{text}</p>'
         f'<p class="rag-meta">{badge(answer, documents)}</p></div>'

@@ -11,7 +11,7 @@ import numpy as np
 from rag.errors import CitationError
 from rag.retrieve.lexical import overlap_score
 from rag.text.sentences import is_heading
-from rag.types import Citation, Document, Hit, Passage, Sentence
+from rag.types import AnswerSentence, Citation, Document, Hit, Passage, Sentence
 
 ABSTAIN_TEXT = (
     "The documents don't cover this question well enough to answer it. "
@@ -75,8 +75,11 @@ def select(scored: Sequence[Scored], ev: Evidence, max_sentences: int, margin: f
     return chosen
 
 
-def cite(chosen: Sequence[Scored], documents: dict[str, Document]) -> tuple[str, tuple[Citation, ...]]:
-    parts, citations = [], []
+def cite(
+    chosen: Sequence[Scored], documents: dict[str, Document]
+) -> tuple[tuple[AnswerSentence, ...], tuple[Citation, ...]]:
+    """Each chosen sentence quoted whole, with the citation of its exact span."""
+    sentences, citations = [], []
     for n, item in enumerate(chosen, start=1):
         s = item.sentence
         doc = documents[s.doc_id]
@@ -94,22 +97,29 @@ def cite(chosen: Sequence[Scored], documents: dict[str, Document]) -> tuple[str,
             outlet=doc.meta.outlet,
             date=doc.meta.date,
         )
-        parts.append(f"{s.text} [{n}]")
+        sentences.append(AnswerSentence(s.text, (n,)))
         citations.append(citation)
-    return " ".join(parts), tuple(citations)
+    return tuple(sentences), tuple(citations)
 
 
-def verify(answer_text: str, citations: Sequence[Citation], documents: dict[str, Document]) -> None:
-    """Every quote must be its source span, and every quote must stand in the answer text."""
+def display_text(sentences: Sequence[AnswerSentence]) -> str:
+    """The answer as one string, each sentence followed by its " [n]" markers (for display only)."""
+    return " ".join(s.text + "".join(f" [{n}]" for n in s.citations) for s in sentences)
+
+
+def verify(
+    sentences: Sequence[AnswerSentence], citations: Sequence[Citation], documents: Mapping[str, Document]
+) -> None:
+    """Every quote must be its source span, and every cited sentence must be the quote it cites."""
+    by_n = {c.n: c for c in citations}
+    cited = {n for s in sentences for n in s.citations}
     for c in citations:
         doc = documents.get(c.doc_id)
-        if (
-            doc is None
-            or doc.text[c.start : c.end] != c.quote
-            or not c.quote
-            or f"{c.quote} [{c.n}]" not in answer_text
-        ):
+        if doc is None or not c.quote or doc.text[c.start : c.end] != c.quote or c.n not in cited:
             raise CitationError(f"citation [{c.n}] does not match {c.source}[{c.start}:{c.end}]: this is a bug")
+    for s in sentences:
+        if any(n not in by_n or by_n[n].quote != s.text for n in s.citations):
+            raise CitationError(f"answer sentence {s.text[:60]!r} is not the quote it cites: this is a bug")
 
 
 def passages(hits: Sequence[Hit], documents: dict[str, Document]) -> tuple[Passage, ...]:

@@ -6,10 +6,11 @@ import argparse
 import json
 import sys
 import textwrap
+from collections.abc import Callable
 
 from rag.cli.common import add_paths, load_assistant
-from rag.config import MODES
 from rag.errors import QuestionError
+from rag.limits import K_MAX, MAX_SENTENCES_MAX, MODES
 from rag.types import Answer
 
 
@@ -25,20 +26,31 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("question", help="the question, or - to read one question per line from stdin")
     p.add_argument("--json", action="store_true", help="print the answer as one JSON object (per line)")
-    p.add_argument("--k", type=_k, metavar="N", help="passages to retrieve, 1 to 50 (default 5)")
+    p.add_argument(
+        "--k", type=_bounded("k", K_MAX), metavar="N", help=f"passages to retrieve, 1 to {K_MAX} (default 5)"
+    )
+    p.add_argument(
+        "--max-sentences",
+        type=_bounded("max_sentences", MAX_SENTENCES_MAX),
+        metavar="N",
+        help=f"most sentences in the answer, 1 to {MAX_SENTENCES_MAX} (default 4)",
+    )
     p.add_argument("--mode", choices=MODES, help="retrieval: hybrid (default), dense or bm25")
     add_paths(p)
     p.set_defaults(run=run)
 
 
-def _k(value: str) -> int:
-    try:
-        k = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"invalid int value: {value!r}") from None
-    if not 1 <= k <= 50:
-        raise argparse.ArgumentTypeError(f"k={k} is out of range: use 1 to 50")
-    return k
+def _bounded(name: str, most: int) -> Callable[[str], int]:
+    def parse(value: str) -> int:
+        try:
+            n = int(value)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"invalid int value: {value!r}") from None
+        if not 1 <= n <= most:
+            raise argparse.ArgumentTypeError(f"{name}={n} is out of range: use 1 to {most}")
+        return n
+
+    return parse
 
 
 def run(args: argparse.Namespace) -> int:
@@ -47,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
     if not args.question.strip():
         raise QuestionError('the question is empty: rag ask "What does the plan say about open source?"')
     assistant = load_assistant(args)
-    answer = assistant.ask(args.question, k=args.k, mode=args.mode)
+    answer = assistant.ask(args.question, k=args.k, mode=args.mode, max_sentences=args.max_sentences)
     print(json.dumps(answer.to_dict(), ensure_ascii=False) if args.json else render(answer))
     return 0
 
@@ -63,7 +75,7 @@ def _run_stdin(args: argparse.Namespace) -> int:
         if not question.strip():
             continue
         try:
-            answer = assistant.ask(question, k=args.k, mode=args.mode)
+            answer = assistant.ask(question, k=args.k, mode=args.mode, max_sentences=args.max_sentences)
             out = answer.to_dict() if args.json else render(answer)
         except QuestionError as exc:
             failures += 1

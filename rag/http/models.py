@@ -8,9 +8,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-MAX_QUESTION_CHARS = 2000
-MAX_HISTORY_TURNS = 20
-MAX_ANSWER_CHARS = 20_000
+from rag.limits import K_MAX, MAX_ANSWER_CHARS, MAX_HISTORY_TURNS, MAX_QUESTION_CHARS, MAX_SENTENCES_MAX, MODES
+
+ModeName = Literal[MODES]  # type: ignore[valid-type]
 
 
 class Strict(BaseModel):
@@ -36,10 +36,12 @@ class AskRequest(Strict):
     )
     # strict: the schema says integer, so true, "3" and 3.5 are refused rather than quietly coerced
     k: int | None = Field(
-        None, ge=1, le=50, strict=True, description="passages to retrieve (default from the configuration)"
+        None, ge=1, le=K_MAX, strict=True, description="passages to retrieve (default from the configuration)"
     )
-    mode: Literal["hybrid", "dense", "bm25"] | None = Field(None, description="retrieval mode (default hybrid)")
-    max_sentences: int | None = Field(None, ge=1, le=10, strict=True, description="most sentences in the answer")
+    mode: ModeName | None = Field(None, description="retrieval mode (default hybrid)")
+    max_sentences: int | None = Field(
+        None, ge=1, le=MAX_SENTENCES_MAX, strict=True, description="most sentences in the answer"
+    )
 
 
 class DocumentSummary(BaseModel):
