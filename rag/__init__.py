@@ -8,7 +8,6 @@ print(answer.answer, answer.citations[0].quote)
 
 from rag.assistant import Assistant
 from rag.config import Config, load_config
-from rag.embed.base import Embedder
 from rag.embed.hashing import HashingEmbedder
 from rag.embed.onnx import OnnxEmbedder
 from rag.embed.sentence_transformer import SentenceTransformerEmbedder
@@ -23,10 +22,14 @@ from rag.errors import (
     RagError,
 )
 from rag.index.build import BuildReport, build_index
+from rag.limits import K_MAX, MAX_SENTENCES_MAX
+from rag.protocols import Composer, Embedder, LexicalIndex, Reranker, VectorStore, Verifier
 from rag.types import Answer, AnswerSentence, Chunk, Citation, Document, DocumentMeta, Hit, Passage, Sentence, Turn
 from rag.version import __version__
 
 __all__ = [
+    "K_MAX",
+    "MAX_SENTENCES_MAX",
     "Answer",
     "AnswerSentence",
     "Assistant",
@@ -34,6 +37,7 @@ __all__ = [
     "Chunk",
     "Citation",
     "CitationError",
+    "Composer",
     "Config",
     "ConfigError",
     "CorpusError",
@@ -44,14 +48,18 @@ __all__ = [
     "Hit",
     "IndexCorruptError",
     "IndexMissingError",
+    "LexicalIndex",
     "ModelError",
     "OnnxEmbedder",
     "Passage",
     "QuestionError",
     "RagError",
+    "Reranker",
     "Sentence",
     "SentenceTransformerEmbedder",
     "Turn",
+    "VectorStore",
+    "Verifier",
     "__version__",
     "build_index",
     "load_config",

@@ -19,12 +19,12 @@ from rag.answer.followup import retrieval_query
 from rag.config import Config, load_config
 from rag.corpus.metadata import METADATA_FILE
 from rag.corpus.reader import corpus_files
-from rag.embed.base import Embedder, model_id
 from rag.embed.query import select_query_embedder
 from rag.errors import IndexCorruptError, IndexMissingError, QuestionError
 from rag.index.build import build_index, corpus_hash, settings_signature
 from rag.index.store import IndexData, load_index
 from rag.limits import K_MAX, MAX_SENTENCES_MAX, MODES, check_int
+from rag.protocols import Embedder
 from rag.retrieve.lexical import idf_table, tokenize
 from rag.retrieve.search import retrieve, set_search_threads
 from rag.types import Answer, Document, Turn
@@ -252,7 +252,7 @@ class Assistant:
 
     @property
     def model_id(self) -> str:
-        return model_id(self.embedder)
+        return self.embedder.model_id
 
 
 def _corpus_stamp(config: Config) -> tuple[tuple[str, int, int], ...]:

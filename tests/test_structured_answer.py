@@ -69,3 +69,25 @@ def test_modes_and_question_length_are_shared() -> None:
     assert AskRequest.model_json_schema()["properties"]["mode"]["anyOf"][0]["enum"] == list(MODES)
     assert AskRequest.model_json_schema()["properties"]["question"]["maxLength"] == MAX_QUESTION_CHARS
     assert load_config().max_question_chars == MAX_QUESTION_CHARS
+
+
+def test_the_shipped_embedders_state_every_protocol_member() -> None:
+    from rag import Embedder, HashingEmbedder, OnnxEmbedder, SentenceTransformerEmbedder
+
+    fake = HashingEmbedder(64)
+    assert isinstance(fake, Embedder)
+    assert (fake.model_id, fake.dimension, fake.max_tokens, fake.count_tokens("two words")) == (
+        "hashing-64",
+        64,
+        512,
+        2,
+    )
+    assert fake.embed(["a text"]).shape == (1, 64)
+    for cls in (
+        OnnxEmbedder,
+        SentenceTransformerEmbedder,
+    ):  # members a class states (model_id and ONNX dimension are set per instance)
+        assert all(
+            callable(getattr(cls, m, None)) or isinstance(getattr(cls, m, None), property)
+            for m in ("max_tokens", "count_tokens", "embed")
+        ), cls

@@ -21,6 +21,14 @@ class HashingEmbedder:
         self.max_seq_length = 512
         self.calls = 0  # how many texts were embedded: lets tests check the cache
 
+    @property
+    def dimension(self) -> int:
+        return self.dim
+
+    @property
+    def max_tokens(self) -> int:
+        return self.max_seq_length
+
     def count_tokens(self, text: str) -> int:
         return len(_WORD.findall(text))
 

@@ -92,6 +92,10 @@ class OnnxEmbedder:
             )
         return cosine
 
+    @property
+    def max_tokens(self) -> int:
+        return self.max_seq_length
+
     def count_tokens(self, text: str) -> int:
         if self._counter is None:
             from tokenizers import Tokenizer

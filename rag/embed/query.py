@@ -14,10 +14,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from rag.config import Config
-from rag.embed.base import Embedder, model_id
 from rag.embed.onnx import META_FILE, OnnxEmbedder
 from rag.embed.sentence_transformer import SentenceTransformerEmbedder
 from rag.errors import ConfigError, ModelError
+from rag.protocols import Embedder
 
 _SMALL = 1 << 20  # files below this size are hashed whole; larger ones (weights) by name and size
 
@@ -63,7 +63,7 @@ def select_query_embedder(config: Config, embedder: Embedder, say: Callable[[str
         if backend == "auto":
             return embedder
         raise ConfigError(
-            f"query_backend={backend!r} needs a sentence-transformers model, not {model_id(embedder)!r}: "
+            f"query_backend={backend!r} needs a sentence-transformers model, not {embedder.model_id!r}: "
             "use query_backend='auto' or 'torch'"
         )
     try:

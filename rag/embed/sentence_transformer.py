@@ -66,6 +66,10 @@ class SentenceTransformerEmbedder:
         return int(self._load().max_seq_length)
 
     @property
+    def max_tokens(self) -> int:
+        return self.max_seq_length
+
+    @property
     def dimension(self) -> int:
         return int(self._load().get_embedding_dimension())
 

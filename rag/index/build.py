@@ -16,10 +16,10 @@ import numpy as np
 from rag.config import Config
 from rag.corpus.metadata import METADATA_FILE
 from rag.corpus.reader import Skipped, corpus_files, read_corpus
-from rag.embed.base import Embedder, max_tokens, model_id, token_counter
 from rag.embed.cache import EmbeddingCache
 from rag.errors import ConfigError
 from rag.index.store import IndexData, write_index
+from rag.protocols import Embedder
 from rag.retrieve.lexical import tokenize
 from rag.text.chunking import chunk_document
 from rag.text.sentences import split_document
@@ -58,7 +58,7 @@ def corpus_hash(config: Config) -> str:
 
 def settings_signature(config: Config, embedder: Embedder) -> dict[str, Any]:
     return {
-        "model_id": model_id(embedder),
+        "model_id": embedder.model_id,
         "chunk_tokens": config.chunk_tokens,
         "chunk_overlap": config.chunk_overlap,
     }
@@ -119,19 +119,19 @@ def build_index(config: Config, embedder: Embedder, progress: bool = True) -> Bu
     started = time.perf_counter()
     fingerprint = corpus_hash(config)
     corpus = read_corpus(config.corpus_path, config.root)
-    limit = max_tokens(embedder)
+    limit = embedder.max_tokens
     if limit and config.chunk_tokens > limit - 2:
         raise ConfigError(
-            f"chunk_tokens={config.chunk_tokens} exceeds what {model_id(embedder)} reads ({limit} tokens): "
+            f"chunk_tokens={config.chunk_tokens} exceeds what {embedder.model_id} reads ({limit} tokens): "
             f"set chunk_tokens below {limit - 2}"
         )
-    count = token_counter(embedder)
+    count = embedder.count_tokens
     chunks = [c for d in corpus.documents for c in chunk_document(d, config.chunk_tokens, config.chunk_overlap, count)]
     sentences: list[Sentence] = []
     for d in corpus.documents:
         sentences.extend(split_document(d, first_id=len(sentences)))
     texts = [c.text for c in chunks] + [s.text for s in sentences]
-    cache = EmbeddingCache(config.cache_path / "embeddings", model_id(embedder))
+    cache = EmbeddingCache(config.cache_path / "embeddings", embedder.model_id)
     vectors = cache.embed(texts, lambda todo: embed_batched(embedder, todo, config.embed_batch_size, progress))
     cache.save(keep=texts)
     chunk_vectors, sentence_vectors = vectors[: len(chunks)], vectors[len(chunks) :]
