@@ -17,7 +17,10 @@ ABSTAIN_TEXT = (
     "The documents don't cover this question well enough to answer it. "
     "The closest passages are listed as related reading, not as an answer."
 )
-DENSE_WEIGHT = 0.65  # the rest is lexical evidence; sentence embeddings alone over-reward topic words
+# Share of embedding similarity in an answer sentence's evidence score (the rest is IDF-weighted word
+# overlap): sentence embeddings alone over-reward sentences that only share the topic. Not the RRF
+# weight of the dense ranking (Config.dense_weight), which orders passages, not sentences.
+SENTENCE_DENSE_SHARE = 0.65
 
 
 @dataclass(frozen=True)
@@ -54,7 +57,7 @@ def score_sentences(
             seen.add(sid)
             dense = float(ev.sentence_vectors[sid] @ qvec)
             lexical = overlap_score(qtokens, ev.sentence_tokens[sid], ev.idf)
-            score = DENSE_WEIGHT * dense + (1 - DENSE_WEIGHT) * lexical
+            score = SENTENCE_DENSE_SHARE * dense + (1 - SENTENCE_DENSE_SHARE) * lexical
             scored.append(Scored(sent, score, dense, lexical, hit.chunk.chunk_id))
     return sorted(scored, key=lambda s: -s.score)
 

@@ -24,7 +24,9 @@ from rag.text.sentences import is_heading, split_spans
 # Rule: the highest 0.05 step that keeps every supported sentence of the dev half supported
 # (lowest dev score 0.673); weak evidence is the last line of defence after the hard checks.
 SUPPORT_THRESHOLD = 0.65
-DENSE_WEIGHT = 0.5
+# Share of embedding similarity when matching a claim to its best corpus sentence: even, because a
+# paraphrased claim shares fewer words with its source than a question shares with its answer.
+GROUND_DENSE_SHARE = 0.5
 _SMALL = (
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen"
 )
@@ -131,7 +133,7 @@ class Grounder:
         dense = self.vectors @ vec
         words = tokenize(text)
         lexical = np.array([overlap_score(words, toks, self.idf) for toks in self.tokens])
-        blend = DENSE_WEIGHT * dense + (1 - DENSE_WEIGHT) * lexical
+        blend = GROUND_DENSE_SHARE * dense + (1 - GROUND_DENSE_SHARE) * lexical
         best = int(np.argmax(blend))
         sent = self.candidates[best]
         doc = self.assistant.documents[sent.doc_id]
