@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, Self, runtime_checkable
 
 import numpy as np
 
@@ -44,33 +44,31 @@ class Embedder(Protocol):
 
 
 @runtime_checkable
-class VectorStore(Protocol):
+class Persistent(Protocol):
+    """What every stored index part shares: its size, and a round trip through a folder."""
+
+    def count(self) -> int: ...
+
+    def save(self, folder: Path) -> None: ...
+
+    @classmethod
+    def load(cls, folder: Path) -> Self: ...
+
+
+@runtime_checkable
+class VectorStore(Persistent, Protocol):
     """Nearest neighbours by inner product over normalised vectors, ids = insertion ordinals."""
 
     def add(self, vectors: np.ndarray) -> None: ...
 
     def search(self, query: np.ndarray, k: int) -> Ranked: ...
 
-    def count(self) -> int: ...
-
-    def save(self, folder: Path) -> None: ...
-
-    @classmethod
-    def load(cls, folder: Path) -> VectorStore: ...
-
 
 @runtime_checkable
-class LexicalIndex(Protocol):
+class LexicalIndex(Persistent, Protocol):
     """Keyword ranking over the same items as the vector store."""
 
     def search(self, tokens: Sequence[str], k: int) -> Ranked: ...
-
-    def count(self) -> int: ...
-
-    def save(self, folder: Path) -> None: ...
-
-    @classmethod
-    def load(cls, folder: Path) -> LexicalIndex: ...
 
 
 @runtime_checkable
