@@ -251,8 +251,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-peers", dest="peers", action="store_false", help="skip LangChain/LlamaIndex/plain")
     parser.add_argument("--out", type=Path, default=REPO / "eval" / "bench", help="folder for results.json/.md")
     args = parser.parse_args(argv)
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    from rag import limit_threads, load_config
+    from rag.runtime import stay_offline
+
+    stay_offline()
+    limit_threads(load_config(REPO).query_thread_count)  # as `rag` does at start: answering is one thread
     results = run(args)
     results["targets"] = targets(results)
     write_results(results, args.out)

@@ -113,7 +113,7 @@ def _worker(name: str, index_dir: Path, scratch: Path) -> dict[str, Any]:
     figures: dict[str, Any] = {"pipeline": name}
     if name == "ours":
         from rag import Assistant, build_index, load_config
-        from rag.assistant import default_embedder
+        from rag.embed.factory import default_embedder
 
         config = load_config(REPO, index_dir=scratch / "index", cache_dir=scratch / "cache")
         embedder = default_embedder(config)

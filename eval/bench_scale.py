@@ -91,8 +91,9 @@ def scale_test(n: int, index_dir: Path, cache_dir: Path, work: Path) -> dict[str
     from rag import Assistant, OnnxEmbedder, load_config
     from rag.embed.query import select_query_embedder
     from rag.embed.sentence_transformer import SentenceTransformerEmbedder
-    from rag.index.build import bm25_index, dense_index, dense_plan
     from rag.index.store import IndexData, load_index, write_index
+    from rag.stores.bm25_lexical import Bm25Index
+    from rag.stores.faiss_store import FaissStore, dense_plan
 
     rng = np.random.default_rng(0)
     base = load_index(index_dir)
@@ -104,9 +105,9 @@ def scale_test(n: int, index_dir: Path, cache_dir: Path, work: Path) -> dict[str
     sample = texts[:256]
     plan = dense_plan(n)
     t = time.perf_counter()
-    dense = dense_index(cvecs, plan)
+    dense = FaissStore.of(cvecs, plan)
     t_dense = time.perf_counter() - t
-    bm25 = bm25_index(texts)
+    bm25 = Bm25Index.of(texts)
     build_s = time.perf_counter() - t
     manifest = {**base.manifest, **plan, "counts": {"documents": len(docs), "chunks": n, "sentences": len(sents)}}
     manifest["documents"] = {}
@@ -147,7 +148,7 @@ def scale_test(n: int, index_dir: Path, cache_dir: Path, work: Path) -> dict[str
     per_s = len(sample) / (time.perf_counter() - t)
     sweep, recall = [], 1.0  # below the threshold the index is exact
     if plan["index_type"] == "hnsw":
-        sweep, recall = recall_sweep(loaded.dense, exact, queries, int(plan["hnsw"]["efSearch"]))
+        sweep, recall = recall_sweep(loaded.dense.index, exact, queries, int(plan["hnsw"]["efSearch"]))
     return {
         "chunks": n,
         "sentences": len(loaded.sentences),

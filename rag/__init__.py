@@ -6,6 +6,7 @@ answer = assistant.ask("What does the plan say about open source?")
 print(answer.answer, answer.citations[0].quote)
 """
 
+from rag.answer.extractive import ExtractiveComposer
 from rag.assistant import Assistant
 from rag.config import Config, load_config
 from rag.embed.hashing import HashingEmbedder
@@ -24,7 +25,11 @@ from rag.errors import (
 from rag.index.build import BuildReport, build_index
 from rag.limits import K_MAX, MAX_SENTENCES_MAX
 from rag.protocols import Composer, Embedder, LexicalIndex, Reranker, VectorStore, Verifier
+from rag.query.state import QueryState
+from rag.rerank.identity import KeepOrder
+from rag.runtime import limit_threads
 from rag.types import Answer, AnswerSentence, Chunk, Citation, Document, DocumentMeta, Hit, Passage, Sentence, Turn
+from rag.verify import SpanVerifier, Support
 from rag.version import __version__
 
 __all__ = [
@@ -44,23 +49,29 @@ __all__ = [
     "Document",
     "DocumentMeta",
     "Embedder",
+    "ExtractiveComposer",
     "HashingEmbedder",
     "Hit",
     "IndexCorruptError",
     "IndexMissingError",
+    "KeepOrder",
     "LexicalIndex",
     "ModelError",
     "OnnxEmbedder",
     "Passage",
+    "QueryState",
     "QuestionError",
     "RagError",
     "Reranker",
     "Sentence",
     "SentenceTransformerEmbedder",
+    "SpanVerifier",
+    "Support",
     "Turn",
     "VectorStore",
     "Verifier",
     "__version__",
     "build_index",
+    "limit_threads",
     "load_config",
 ]

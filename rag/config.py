@@ -23,6 +23,7 @@ ENV_VARS = {
     "RAG_INDEX_DIR": "index_dir",
     "RAG_CACHE_DIR": "cache_dir",
     "RAG_QUERY_BACKEND": "query_backend",
+    "RAG_CHAT_UI": "chat_ui",
 }
 
 
@@ -55,6 +56,8 @@ class Config:
     abstain_threshold: float = 0.43  # calibrated on the dev split by `rag eval` (eval/reports/report.md)
     max_question_chars: int = MAX_QUESTION_CHARS
     history_turns: int = 2
+    # The web chat `rag serve` mounts beside the API, as "module:function" ("" = the API alone).
+    chat_ui: str = "ui.app:mount"
 
     def __post_init__(self) -> None:
         checks = [
@@ -148,7 +151,7 @@ def load_config(root: str | Path | None = None, **overrides: Any) -> Config:
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"{config_file} is not valid TOML ({exc}): fix or delete it") from exc
     for env, key in ENV_VARS.items():
-        if os.environ.get(env):
+        if os.environ.get(env) or (key == "chat_ui" and env in os.environ):
             values[key] = os.environ[env]
     values.update({k: v for k, v in overrides.items() if v is not None})
     return Config(root=base, **_coerce(values))

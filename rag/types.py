@@ -19,6 +19,14 @@ class DocumentMeta:
 
 
 @dataclass(frozen=True)
+class Collection:
+    """The corpus as a whole, as its metadata names it (shown in page titles and example questions)."""
+
+    name: str = "your documents"
+    examples: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Document:
     """A source text. `text` is what every offset indexes: the file's exact UTF-8 text for
     .txt/.md, the extracted text for .html/.pdf."""

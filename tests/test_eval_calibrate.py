@@ -8,6 +8,7 @@ from rag.evaluation import calibrate
 from rag.evaluation.gold import GoldItem, GoldSpan
 from rag.evaluation.runner import CitedSpan, Outcome
 from rag.evaluation.summary import summarise
+from rag.types import AnswerSentence
 
 GOLD = (GoldSpan(1, "d", "corpus/d.txt", 0, 10, "0123456789"),)
 
@@ -17,7 +18,8 @@ def outcome(item_id: str, answerable: bool, confidence: float, cite: tuple[int, 
         item_id, "dev", "answerable" if answerable else "out_of_scope", "q?", "ref", GOLD if answerable else ()
     )
     cites = (CitedSpan("d", cite[0], cite[1], True),) if cite else ()
-    return Outcome(item, confidence, "An answer sentence. [1]", cites, (("d", 0, 10),), 1, {"total": 1.0})
+    sentences = (AnswerSentence("An answer sentence.", (1,)),)
+    return Outcome(item, confidence, "An answer sentence. [1]", cites, (("d", 0, 10),), 1, {"total": 1.0}, sentences)
 
 
 # A1 right (cites gold), A2 wrong (cites elsewhere), O1 and O2 out of scope

@@ -10,7 +10,7 @@ import pytest
 from rag.cli import main
 from rag.evaluation.ablation import VARIANTS
 from rag.evaluation.gold import locate
-from rag.evaluation.grounding import names, negated, numbers
+from rag.verify import names, negated, numbers
 from tests.conftest import TINY
 
 GOLD = [
@@ -82,7 +82,10 @@ def test_eval_writes_a_reproducible_report(eval_project: Path, capsys: pytest.Ca
     assert metrics["gold"]["test"] == {"answerable": 2, "out_of_scope": 1, "followups": 0}
     assert len(metrics["ablations"]) == len(VARIANTS) and metrics["grounding"]["all"]["sentences"] == 2
     assert 0.0 <= metrics["test"]["hit_at_5"] <= 1.0 and metrics["test"]["verbatim_rate"] in (0.0, 1.0)
-    assert "## Headline" in (out / "report.md").read_text()
+    report = (out / "report.md").read_text()
+    sections = ["## Headline", "## Calibration", "## Ablations", "## Test split by", "## Grounding", "## Latency"]
+    assert [report.find(s) for s in sections] == sorted(report.find(s) for s in sections)
+    assert all(s in report for s in sections) and "| total |" in report
     assert (out / "scores.png").read_bytes()[:4] == b"\x89PNG"
     capsys.readouterr()
     assert main(["eval", "--out", "reports", "--check", "--no-ablations"]) == 1  # ablations missing → differs
@@ -115,6 +118,20 @@ def test_ground_json_follows_the_documented_shape(eval_project: Path, capsys: py
     assert not bad["supported"] and bad["evidence"]["missing_numbers"] == ["15"]
     assert first["supported_ratio"] == 0.5
     assert "error" in second and "line 2" in second["error"]
+
+
+def test_ground_reads_the_structured_sentences_of_our_json(
+    eval_project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """With `rag ask --json`'s "sentences" list, those sentences are checked, not the display text."""
+    sentences = [{"text": "It lists 13 actions for AI governance.", "citations": [1]}]
+    record = {"question": "q", "answer": "Display text [1] that is not split.", "sentences": sentences}
+    bad = {"question": "q", "answer": "x", "sentences": [{"citations": [1]}]}
+    (eval_project / "s.jsonl").write_text(json.dumps(record) + "\n" + json.dumps(bad) + "\n")
+    assert main(["ground", "--json", str(eval_project / "s.jsonl")]) == 2
+    first, second = (json.loads(x) for x in capsys.readouterr().out.splitlines())
+    assert [s["text"] for s in first["sentences"]] == [sentences[0]["text"]] and first["supported_ratio"] == 1.0
+    assert "line 2" in second["error"] and '"sentences"' in second["error"]
 
 
 def test_ground_table_for_people(eval_project: Path, capsys: pytest.CaptureFixture[str]) -> None:

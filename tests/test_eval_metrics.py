@@ -7,6 +7,7 @@ import math
 import pytest
 
 from rag.evaluation import metrics as m
+from rag.types import AnswerSentence
 
 D0 = ("d", 0, 10)
 
@@ -61,9 +62,10 @@ def test_verbatim_rate_and_cited_sentence_share() -> None:
     assert m.verbatim_rate([("a", "a"), ("b", "c")]) == 0.5
     assert m.verbatim_rate([]) is None
     # stretches: "One is here." [1] | "Two is here. Three is here." [2] | "Four." → 4 sentences, 2 cited
-    assert m.cited_sentence_share("One is here. [1] Two is here. Three is here. [2] Four.") == 0.5
-    assert m.cited_sentence_share("Alpha beta. [1, 2] Gamma delta. [3]") == 1.0
-    assert m.cited_sentence_share("") is None
+    half = [AnswerSentence("One is here.", (1,)), AnswerSentence("Two.", ()), AnswerSentence("Three.", (2,))]
+    assert m.cited_sentence_share([*half, AnswerSentence("Four.", ())]) == 0.5
+    assert m.cited_sentence_share([AnswerSentence("Alpha beta.", (1, 2)), AnswerSentence("Gamma.", (3,))]) == 1.0
+    assert m.cited_sentence_share([]) is None
 
 
 def test_prf_of_the_positive_class() -> None:

@@ -18,6 +18,7 @@ from starlette.websockets import WebSocketDisconnect
 from rag import Assistant
 from rag.http.app import create_app
 from tests.conftest import tiny_assistant
+from ui.app import mount
 
 TOKEN = "exposure-token_9"
 
@@ -40,7 +41,7 @@ def walk(routes: list[BaseRoute], prefix: str = "") -> Iterator[tuple[str, set[s
 
 
 def test_every_route_refuses_a_request_without_the_token(assistant: Assistant) -> None:
-    app = create_app(assistant, token=TOKEN)
+    app = create_app(assistant, token=TOKEN, chat=mount)
     routes = list(walk(app.router.routes))
     paths = {p for p, _ in routes}
     # the walk really reaches Gradio's routes, not just ours
@@ -82,7 +83,7 @@ GRADIO_ERRORS: list[tuple[str, str, Any]] = [
 def test_gradio_error_bodies_hold_no_traceback_or_server_path(
     assistant: Assistant, method: str, path: str, body: Any
 ) -> None:
-    with TestClient(create_app(assistant), raise_server_exceptions=False) as client:
+    with TestClient(create_app(assistant, chat=mount), raise_server_exceptions=False) as client:
         kwargs: dict[str, Any] = {"json": body} if isinstance(body, dict) else {"content": body}
         r = client.request(method, path, **kwargs)
     leaks = [

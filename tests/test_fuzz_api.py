@@ -25,7 +25,7 @@ CHECKS = {
 
 @pytest.fixture(scope="module")
 def api_schema(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    app = create_app(tiny_assistant(tmp_path_factory.mktemp("fuzz")), chat=False)
+    app = create_app(tiny_assistant(tmp_path_factory.mktemp("fuzz")))
     return schemathesis.openapi.from_asgi(
         "/openapi.json", app, config=schemathesis.Config.from_dict({"checks": CHECKS})
     )

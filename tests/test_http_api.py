@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from rag import Answer, Assistant, Citation, IndexCorruptError, Passage
 from rag.http.app import create_app
 from tests.conftest import tiny_assistant
+from ui.app import mount
 
 QUESTION = "When was the Action Plan released?"
 
@@ -24,7 +25,7 @@ def shared_assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
 
 @pytest.fixture(scope="module")
 def client(shared_assistant: Assistant) -> Iterator[TestClient]:
-    with TestClient(create_app(shared_assistant)) as c:
+    with TestClient(create_app(shared_assistant, chat=mount)) as c:
         yield c
 
 
@@ -168,7 +169,7 @@ def test_errors_do_not_leak_tracebacks_or_paths(
     def fail(*_args: object, **_kwargs: object) -> None:
         raise error
 
-    app = create_app(shared_assistant, chat=False)
+    app = create_app(shared_assistant)
     monkeypatch.setattr(shared_assistant, "ask", fail)
     r = TestClient(app, raise_server_exceptions=False).post("/api/ask", json={"question": QUESTION})
     assert r.status_code == 500
@@ -197,7 +198,7 @@ TOKEN = "s3cret-token_1"
 
 @pytest.fixture
 def guarded(shared_assistant: Assistant) -> Iterator[TestClient]:
-    with TestClient(create_app(shared_assistant, token=TOKEN), follow_redirects=False) as c:
+    with TestClient(create_app(shared_assistant, token=TOKEN, chat=mount), follow_redirects=False) as c:
         yield c
 
 

@@ -41,3 +41,18 @@ def test_robustness_catalogue_names_real_tests_and_the_recorded_load_figures() -
         assert run["errors"] == run["bad_citations"] == 0
         row = f"| {run['requests']} | {round(run['p50_ms'])} ms | {round(run['p95_ms'])} ms | 0 | 0 |"
         assert row in section, row
+
+
+def test_custom_component_example_runs_as_written(cli_project) -> None:  # type: ignore[no-untyped-def]
+    """The README's custom Reranker, executed verbatim against a small two-document project."""
+    block = README.split("### Your own component")[1].split("```python\n")[1].split("```")[0]
+    printed: list[object] = []
+    namespace: dict[str, object] = {"print": printed.append}
+    exec(compile(block, "README.md", "exec"), namespace)  # our own README, run as a reader would
+    answer = namespace["answer"]
+    assert printed and len(printed[0]) == 1  # type: ignore[arg-type]
+    assert answer.passages and not answer.abstained  # type: ignore[attr-defined]
+    from rag import Assistant
+
+    docs = {p.doc_id for p in Assistant.load(progress=False).ask(answer.question).passages}  # type: ignore[attr-defined]
+    assert len(docs) == 2  # the default keeps both documents: the reranker did the narrowing

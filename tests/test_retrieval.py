@@ -3,7 +3,7 @@ import pytest
 
 from rag import Assistant
 from rag.retrieve.lexical import idf_table, overlap_score, tokenize
-from rag.retrieve.search import mmr, retrieve, rrf
+from rag.retrieve.search import SearchPlan, mmr, retrieve, rrf
 
 
 def test_rrf_matches_hand_computed_scores() -> None:
@@ -46,17 +46,8 @@ def test_overlap_score_is_idf_weighted() -> None:
 def test_hits_carry_each_retriever_view(assistant: Assistant, mode: str) -> None:
     answer = assistant.ask("open-source innovation sharing", mode=mode)
     assert answer.passages and [p.rank for p in answer.passages] == list(range(1, len(answer.passages) + 1))
-    hits = retrieve(
-        assistant.data,
-        assistant.embedder.embed(["open source"])[0],
-        tokenize("open source"),
-        k=3,
-        k_dense=5,
-        k_bm25=5,
-        rrf_k=60,
-        mode=mode,
-        mmr_lambda=None,
-    )
+    plan = SearchPlan(k=3, k_dense=5, k_bm25=5, rrf_k=60, mode=mode)
+    hits = retrieve(assistant.data, assistant.embedder.embed(["open source"])[0], tokenize("open source"), plan)
     if mode == "dense":
         assert all(h.dense_rank > 0 and h.bm25_rank == 0 for h in hits)
     if mode == "bm25":

@@ -43,7 +43,7 @@ def test_verify_refuses_a_sentence_that_is_not_its_quote(assistant: Assistant) -
 
 
 def test_the_http_api_returns_the_sentences(assistant: Assistant) -> None:
-    with TestClient(create_app(assistant, chat=False)) as client:
+    with TestClient(create_app(assistant)) as client:
         body = client.post("/api/ask", json={"question": "When was the Action Plan released?"}).json()
     assert body["sentences"] and all(set(s) == {"text", "citations"} for s in body["sentences"])
 

@@ -7,7 +7,7 @@ import pytest
 
 from rag import Assistant
 from rag.http.shared import SharedAssistant
-from ui.app import EXAMPLES, Chat, build_blocks, history_turns, message_text
+from ui.app import Chat, build_blocks, history_turns, message_text
 
 
 @pytest.fixture
@@ -77,9 +77,25 @@ def test_blocks_build_with_examples_and_collapsed_settings(assistant: Assistant)
     config = demo.get_config_file()
     accordions = [c for c in config["components"] if c["type"] == "accordion"]
     assert accordions and accordions[0]["props"]["open"] is False
-    assert "What does the plan say about open source?" in EXAMPLES
     assert demo.analytics_enabled is False
     chatbot = next(c for c in config["components"] if c["type"] == "chatbot")
     assert chatbot["props"]["buttons"] == []  # the default would show "share" (posts to Hugging Face)
     public = [d.get("api_name") for d in config["dependencies"] if d.get("api_visibility", "public") == "public"]
     assert public == ["ask"]
+
+
+def test_the_page_names_the_collection_from_its_metadata(assistant: Assistant) -> None:
+    import json
+
+    corpus = assistant.config.corpus_path
+    generic = build_blocks(SharedAssistant(assistant)).get_config_file()
+    assert generic["title"] == "your documents — grounded Q&A"
+    assert not [c for c in generic["components"] if c["type"] == "dataset"]  # no examples to show
+    meta = {"collection": {"name": "Harbour <Notes>", "examples": ["Who issued the plan?"]}, "documents": {}}
+    (corpus / "metadata.json").write_text(json.dumps(meta), encoding="utf-8")
+    named = build_blocks(SharedAssistant(assistant)).get_config_file()
+    assert named["title"] == "Harbour <Notes> — grounded Q&A"
+    header = next(c for c in named["components"] if c.get("props", {}).get("elem_id") == "rag-header")
+    assert "Harbour &lt;Notes&gt;" in header["props"]["value"]
+    dataset = next(c for c in named["components"] if c["type"] == "dataset")
+    assert "Who issued the plan?" in str(dataset["props"]["samples"])

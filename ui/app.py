@@ -4,33 +4,28 @@ at `/` of the FastAPI app that also serves the JSON API (rag.http.app)."""
 from __future__ import annotations
 
 import logging
-import os
 from typing import Any
-
-# Before gradio is imported and any Blocks is built: Gradio phones home otherwise.
-os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
-
-import gradio as gr
 
 from rag.errors import QuestionError, RagError
 from rag.http.shared import SharedAssistant
 from rag.limits import K_MAX, MAX_ANSWER_CHARS, MAX_HISTORY_TURNS, MAX_QUESTION_CHARS, MAX_SENTENCES_MAX, MODE_LABELS
+from rag.runtime import stay_offline
 from rag.types import Answer, Turn
 from ui import render
 from ui.assets import CSS, HEAD, OPEN_DOC_JS
 
+# The chat is an entry point of its own (tests and host apps import it without the `rag` command):
+# before gradio is imported and any Blocks is built, or Gradio phones home.
+stay_offline()
+
+import gradio as gr  # noqa: E402
+
 log = logging.getLogger("ui")
 
-EXAMPLES = [
-    "What does the plan say about open source?",
-    "When was the Global AI Governance Action Plan released?",
-    "How many actions does the plan contain?",
-    "What does the plan offer the Global South?",
-]
 MODES = [(label, mode) for mode, label in MODE_LABELS.items()]
 SHOWN_TURNS = 10  # sources of older answers leave the panel
 HEADER = (
-    "<h1>Global AI Governance Action Plan — grounded Q&amp;A</h1>"
+    "<h1>{name} — grounded Q&amp;A</h1>"
     "<p>Every sentence of an answer is quoted verbatim from the source documents and cited to its exact span. "
     "When the documents don't cover a question, the assistant says so instead of guessing.</p>"
 )
@@ -147,8 +142,9 @@ def build_blocks(shared: SharedAssistant) -> Any:
     chat = Chat(shared)
     k, length, mode = shared.defaults
     private: dict[str, Any] = {"api_visibility": "private"}
-    with gr.Blocks(title="Global AI Governance Action Plan — grounded Q&A", analytics_enabled=False) as demo:
-        gr.HTML(HEADER, elem_id="rag-header")
+    collection = shared.collection
+    with gr.Blocks(title=f"{collection.name} — grounded Q&A", analytics_enabled=False) as demo:
+        gr.HTML(HEADER.format(name=render.esc(collection.name)), elem_id="rag-header")
         answers = gr.State([])
         with gr.Tabs(selected="ask") as tabs:
             with gr.Tab("Ask", id="ask"), gr.Row(equal_height=False):
@@ -160,7 +156,7 @@ def build_blocks(shared: SharedAssistant) -> Any:
                         elem_id="rag-chat",
                         latex_delimiters=[],
                         buttons=[],  # "share" would post to Hugging Face; "copy" would copy our markup
-                        placeholder="Ask about the Global AI Governance Action Plan. Answers quote the sources.",
+                        placeholder=f"Ask about {collection.name}. Answers quote the sources.",
                     )
                     with gr.Row():
                         box = gr.Textbox(
@@ -171,7 +167,8 @@ def build_blocks(shared: SharedAssistant) -> Any:
                             max_lines=4,
                         )
                         send = gr.Button("Ask", variant="primary", scale=1, elem_id="rag-ask")
-                    gr.Examples(EXAMPLES, inputs=box, label="Example questions")
+                    if collection.examples:
+                        gr.Examples(list(collection.examples), inputs=box, label="Example questions")
                     with gr.Accordion("Settings", open=False, elem_id="rag-settings"):
                         depth = gr.Slider(1, K_MAX, value=k, step=1, label="Retrieval depth (passages searched)")
                         size = gr.Slider(

@@ -8,10 +8,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from rag.answer.evidence import Evidence
 from rag.errors import CitationError
+from rag.protocols import Verifier
 from rag.retrieve.lexical import overlap_score
 from rag.text.sentences import is_heading
 from rag.types import AnswerSentence, Citation, Document, Hit, Passage, Sentence
+from rag.verify import SpanVerifier
 
 ABSTAIN_TEXT = (
     "The documents don't cover this question well enough to answer it. "
@@ -21,6 +24,9 @@ ABSTAIN_TEXT = (
 # overlap): sentence embeddings alone over-reward sentences that only share the topic. Not the RRF
 # weight of the dense ranking (Config.dense_weight), which orders passages, not sentences.
 SENTENCE_DENSE_SHARE = 0.65
+# Two candidate sentences this similar (cosine of their embeddings) say the same thing, e.g. one
+# statement reported by both articles: quoting the second adds a citation, not information.
+NEAR_DUPLICATE_COSINE = 0.92
 
 
 @dataclass(frozen=True)
@@ -30,18 +36,6 @@ class Scored:
     dense: float
     lexical: float
     chunk_id: str
-
-
-@dataclass(frozen=True)
-class Evidence:
-    """What the composer needs from the index, per question."""
-
-    documents: dict[str, Document]
-    sentences: Sequence[Sentence]
-    sentence_vectors: np.ndarray
-    sentence_tokens: Sequence[Sequence[str]]
-    idf: dict[str, float]
-    sentences_of_chunk: Mapping[str, Sequence[int]]
 
 
 def score_sentences(
@@ -72,7 +66,7 @@ def select(scored: Sequence[Scored], ev: Evidence, max_sentences: int, margin: f
         if len(chosen) >= max_sentences or cand.score < floor:
             break
         vec = ev.sentence_vectors[cand.sentence.sent_id]
-        if any(float(vec @ ev.sentence_vectors[c.sentence.sent_id]) > 0.92 for c in chosen):
+        if any(float(vec @ ev.sentence_vectors[c.sentence.sent_id]) > NEAR_DUPLICATE_COSINE for c in chosen):
             continue
         chosen.append(cand)
     return chosen
@@ -111,17 +105,24 @@ def display_text(sentences: Sequence[AnswerSentence]) -> str:
 
 
 def verify(
-    sentences: Sequence[AnswerSentence], citations: Sequence[Citation], documents: Mapping[str, Document]
+    sentences: Sequence[AnswerSentence],
+    citations: Sequence[Citation],
+    documents: Mapping[str, Document],
+    verifier: Verifier | None = None,
 ) -> None:
-    """Every quote must be its source span, and every cited sentence must be the quote it cites."""
+    """Every quote must be its source span, and every answer sentence must be quoted from the spans
+    it cites with nothing the Verifier finds contradicted (a CitationError is a bug)."""
     by_n = {c.n: c for c in citations}
     cited = {n for s in sentences for n in s.citations}
     for c in citations:
         doc = documents.get(c.doc_id)
         if doc is None or not c.quote or doc.text[c.start : c.end] != c.quote or c.n not in cited:
             raise CitationError(f"citation [{c.n}] does not match {c.source}[{c.start}:{c.end}]: this is a bug")
+    verifier = verifier or SpanVerifier()
     for s in sentences:
-        if any(n not in by_n or by_n[n].quote != s.text for n in s.citations):
+        quotes = [by_n[n].quote for n in s.citations if n in by_n]
+        support = verifier.support(s.text, " ".join(quotes))
+        if not s.citations or len(quotes) < len(s.citations) or not support.verbatim or support.contradicted:
             raise CitationError(f"answer sentence {s.text[:60]!r} is not the quote it cites: this is a bug")
 
 

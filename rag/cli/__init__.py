@@ -10,6 +10,7 @@ import sys
 from collections.abc import Sequence
 
 from rag.errors import RagError
+from rag.runtime import stay_offline
 from rag.version import __version__
 
 COMMANDS = ("index", "ask", "serve", "eval", "ground")
@@ -51,6 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    stay_offline()
     try:
         args = build_parser().parse_args(argv)
         if not args.command:

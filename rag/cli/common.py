@@ -7,6 +7,7 @@ import sys
 
 from rag.assistant import Assistant
 from rag.config import Config, load_config
+from rag.runtime import limit_threads
 
 
 def add_paths(parser: argparse.ArgumentParser) -> None:
@@ -25,5 +26,8 @@ def say(message: str) -> None:
     print(message, file=sys.stderr)
 
 
-def load_assistant(args: argparse.Namespace) -> Assistant:
-    return Assistant.load(config_from(args), progress=sys.stderr.isatty(), on_message=say)
+def load_assistant(args: argparse.Namespace, config: Config | None = None) -> Assistant:
+    """The assistant a subcommand answers with, the process tuned for answering."""
+    config = config or config_from(args)
+    limit_threads(config.query_thread_count)
+    return Assistant.load(config, progress=sys.stderr.isatty(), on_message=say)

@@ -7,8 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from rag.assistant import Assistant
-from rag.cli.common import add_paths, config_from, say
+from rag.cli.common import add_paths, config_from, load_assistant, say
 from rag.errors import ConfigError
 
 
@@ -42,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
         raise ConfigError(f"{committed} does not exist: run `rag eval` first")
     config = config_from(args).with_overrides(abstain_threshold=0.0)
     progress = sys.stderr.isatty()
-    assistant = Assistant.load(config, progress=progress, on_message=say)
+    assistant = load_assistant(args, config)
     results = pipeline.evaluate(
         assistant,
         gold_file=Path(args.gold),

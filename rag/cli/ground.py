@@ -21,7 +21,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "ground",
         help="check whether each sentence of given answers is supported by the documents",
-        description='Read JSON lines {"question": ..., "answer": ...} (for instance from an LLM) and, for every '
+        description='Read JSON lines {"question": ..., "answer": ...} (for instance from an LLM; with the '
+        '"sentences" list that `rag ask --json` writes, those sentences are checked) and, for every '
         "answer sentence, find the best supporting span in the corpus with the local model: verbatim and "
         "near-verbatim matching, embedding similarity, and numbers, dates, names and negation that must agree.",
         epilog="examples:\n  rag ground eval/ground_sample.jsonl\n  rag ground --json answers.jsonl > checked.jsonl\n"
@@ -54,7 +55,21 @@ def _records(path: str) -> Iterator[tuple[int, dict | None, str]]:
         if not isinstance(record, dict) or not isinstance(record.get("answer"), str):
             yield n, None, f'line {n} needs an object with a string "answer"'
             continue
+        if "sentences" in record and _sentence_texts(record["sentences"]) is None:
+            yield (
+                n,
+                None,
+                f'line {n}: "sentences" must be a list of {{"text": ...}} objects, as `rag ask --json` writes',
+            )
+            continue
         yield n, record, ""
+
+
+def _sentence_texts(value: object) -> list[str] | None:
+    """The texts of a structured answer's "sentences" field, or None when it is malformed."""
+    if not isinstance(value, list) or not all(isinstance(s, dict) and isinstance(s.get("text"), str) for s in value):
+        return None
+    return [s["text"] for s in value]
 
 
 def run(args: argparse.Namespace) -> int:
@@ -70,7 +85,8 @@ def run(args: argparse.Namespace) -> int:
             failures += 1
             print(json.dumps({"error": error}) if args.json else f"error: {error}", flush=True)
             continue
-        result = grounder.check(str(record.get("question", "")), record["answer"])
+        sentences = _sentence_texts(record["sentences"]) if "sentences" in record else None
+        result = grounder.check(str(record.get("question", "")), record["answer"], sentences)
         print(json.dumps(result.to_dict(), ensure_ascii=False) if args.json else render(result), flush=True)
     return 2 if failures else 0
 

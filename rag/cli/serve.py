@@ -3,14 +3,35 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import socket
 import time
+from typing import TYPE_CHECKING, cast
 
-from rag.cli.common import add_paths, load_assistant, say
+from rag.cli.common import add_paths, config_from, load_assistant, say
 from rag.errors import ConfigError
 
+if TYPE_CHECKING:
+    from rag.http.app import ChatMount
+
 TOKEN_ENV = "RAG_API_TOKEN"
+WARM_UP = "What do the documents say?"  # any question loads the model; the answer is discarded
+
+
+def load_chat(spec: str) -> ChatMount | None:
+    """The web chat named by the `chat_ui` setting ("module:function"; "" for the API alone)."""
+    if not spec:
+        return None
+    module, _, name = spec.partition(":")
+    try:
+        mount = getattr(importlib.import_module(module), name or "mount")
+    except (ImportError, AttributeError) as exc:
+        raise ConfigError(
+            f"chat_ui={spec!r} cannot be loaded ({exc}): name a module:function that mounts a chat, "
+            'or set chat_ui = "" (RAG_CHAT_UI=) to serve the API alone'
+        ) from exc
+    return cast("ChatMount", mount)
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -48,19 +69,26 @@ def run(args: argparse.Namespace) -> int:
             "make one with python3 -c 'import secrets; print(secrets.token_urlsafe())'"
         )
     _check_free(args.host, args.port)  # before the model loads: fail in a second, not after it
-    assistant = load_assistant(args)
+    config = config_from(args)
+    chat = load_chat(config.chat_ui)  # before the model loads, as above
+    assistant = load_assistant(args, config)
     # The embedding model loads on first use: load it now, so the first visitor does not wait seconds.
     started = time.perf_counter()
-    assistant.ask("warm-up question about the plan")
+    assistant.ask(WARM_UP)
     say(f"Model ready in {time.perf_counter() - started:.1f} s")
     import uvicorn
 
     from rag.http.app import create_app
 
-    app = create_app(assistant, token=token or None)
+    app = create_app(assistant, token=token or None, chat=chat)
     if args.host not in ("127.0.0.1", "localhost", "::1") and not token:
         say(f"warning: listening on {args.host} without a token: anyone who can reach it can use it ({TOKEN_ENV})")
-    say(f"Serving the chat on http://{args.host}:{args.port} and the API at /api  (Ctrl+C to stop)")
+    where = (
+        f"the chat on http://{args.host}:{args.port} and the API at /api"
+        if chat
+        else f"the API at /api on http://{args.host}:{args.port}"
+    )
+    say(f"Serving {where}  (Ctrl+C to stop)")
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning", server_header=False)
     return 0
 

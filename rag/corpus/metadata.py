@@ -1,5 +1,8 @@
-"""Document metadata kept beside the files in `corpus/metadata.json`:
-{"documents": {"<file name>": {"title": ..., "author": ..., "outlet": ..., "date": ..., "kind": ...}}}"""
+"""Metadata kept beside the files in `corpus/metadata.json`:
+{"collection": {"name": ..., "examples": [...]},
+ "documents": {"<file name>": {"title": ..., "author": ..., "outlet": ..., "date": ..., "kind": ...}}}
+The collection part names the corpus in the faces (page titles, example questions), so the engine
+itself carries no product text; both parts are optional."""
 
 from __future__ import annotations
 
@@ -8,7 +11,7 @@ from dataclasses import fields
 from pathlib import Path
 
 from rag.errors import CorpusError
-from rag.types import DocumentMeta
+from rag.types import Collection, DocumentMeta
 
 METADATA_FILE = "metadata.json"
 _FIELDS = {f.name for f in fields(DocumentMeta)}
@@ -34,3 +37,20 @@ def make_meta(entry: dict[str, str] | None, guessed_title: str) -> DocumentMeta:
     entry = dict(entry or {})
     entry.setdefault("title", guessed_title)
     return DocumentMeta(**entry)
+
+
+def read_collection(corpus_dir: Path) -> Collection:
+    """What the corpus calls itself; a generic name when metadata.json says nothing (or is unreadable:
+    the index build reports that)."""
+    try:
+        data = json.loads((corpus_dir / METADATA_FILE).read_text(encoding="utf-8"))
+        entry = data.get("collection", {}) if isinstance(data, dict) else {}
+    except (OSError, ValueError):
+        entry = {}
+    if not isinstance(entry, dict):
+        return Collection()
+    examples = entry.get("examples", [])
+    return Collection(
+        name=str(entry.get("name") or Collection.name),
+        examples=tuple(str(e) for e in examples) if isinstance(examples, list) else (),
+    )

@@ -25,11 +25,13 @@ from rag.errors import ModelError
 
 OPSET = 17
 POOLING_MODES = ("mean", "cls", "max")
+# Texts the export must embed like the model does: a question, a fragment, and one long enough to
+# exercise many positions; about nothing in particular, since the engine serves any corpus.
 PROBES = (
-    "What does the Global AI Governance Action Plan say about open-source innovation?",
-    "Capacity building in the Global South.",
+    "What does the report say about open-source software and public funding?",
+    "Training programmes in rural regions.",
     "A much longer probe sentence so that the export is checked on more than a handful of tokens: "
-    "international cooperation, safety governance, standards, data, energy and the environment.",
+    "international cooperation, safety rules, technical standards, data, energy and the environment.",
 )
 
 

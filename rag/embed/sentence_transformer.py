@@ -47,13 +47,11 @@ class SentenceTransformerEmbedder:
     def _load(self) -> Any:
         with self._lock:
             if self._model is None:
-                # The hub is unreachable here by design: fail fast instead of retrying downloads.
-                os.environ.setdefault("HF_HUB_OFFLINE", "1")
-                os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
                 from sentence_transformers import SentenceTransformer
 
                 try:
-                    self._model = SentenceTransformer(self.path, device=self.device)
+                    # The hub is unreachable by design: fail fast instead of retrying downloads.
+                    self._model = SentenceTransformer(self.path, device=self.device, local_files_only=True)
                 except (OSError, ValueError) as exc:
                     raise ModelError(
                         f"cannot load embedding model {self.model_id!r} ({exc}): set RAG_EMBED_MODEL "

@@ -1,15 +1,12 @@
 """Check anyone's answer against the corpus, sentence by sentence, with the local model only.
 
 Evidence for one answer sentence: the corpus sentence with the best blend of embedding similarity
-and IDF-weighted word coverage (an exact substring of a document counts as verbatim), then three
-hard checks against that span: every number/date word, every capitalised name and the presence of
-a negation must agree. What it cannot see: a contradiction phrased without a negation word or a
-changed number ("high on vision" → "detailed on enforcement"), claims that need two sentences
-together, or a wrong word that is not a number, a name or a negation. It has no NLI model."""
+and IDF-weighted word coverage (an exact substring of a document counts as verbatim), then the
+engine's own Verifier (rag/verify.py: numbers, names, negation) against that span, the same check
+that answering runs on every cited sentence. It has no NLI model."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -18,8 +15,10 @@ import numpy as np
 
 from rag.assistant import Assistant
 from rag.evaluation.metrics import MARKER
+from rag.protocols import Verifier
 from rag.retrieve.lexical import idf_table, overlap_score, tokenize
 from rag.text.sentences import is_heading, split_spans
+from rag.verify import SpanVerifier
 
 # Rule: the highest 0.05 step that keeps every supported sentence of the dev half supported
 # (lowest dev score 0.673); weak evidence is the last line of defence after the hard checks.
@@ -27,18 +26,6 @@ SUPPORT_THRESHOLD = 0.65
 # Share of embedding similarity when matching a claim to its best corpus sentence: even, because a
 # paraphrased claim shares fewer words with its source than a question shares with its answer.
 GROUND_DENSE_SHARE = 0.5
-_SMALL = (
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen"
-)
-_MONTH_NAMES = "january february march april may june july august september october november december"
-_NUMBER_WORDS = {w: str(i) for i, w in enumerate([*_SMALL.split(), "eighteen", "nineteen", "twenty"])}
-_SCALE = {"hundred", "thousand", "million", "billion", "trillion"}
-_MONTHS = set(_MONTH_NAMES.split())
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
-_NEGATION = re.compile(r"\b(not|no|never|none|neither|nor|without|cannot|lacks?|fails?)\b|n't\b", re.IGNORECASE)
-_NOT_NEGATION = re.compile(r"\bnot (only|merely|just)\b|\bno longer\b", re.IGNORECASE)
-_NAME = re.compile(r"\b[A-Z][\w.’'-]*[A-Za-z]")
-_COMMON_CAPS = {"The", "This", "These", "That", "It", "Its", "In", "On", "As", "By", "And", "But", "AI", "A"}
 
 
 @dataclass(frozen=True)
@@ -84,35 +71,18 @@ class GroundReport:
         }
 
 
-def numbers(text: str) -> set[str]:
-    """Digits (thousands separators dropped), number words as digits, scale words and months."""
-    found = {n.replace(",", "") for n in _NUMBER.findall(text)}
-    for word in re.findall(r"[a-z]+", text.lower()):
-        if word in _NUMBER_WORDS:
-            found.add(_NUMBER_WORDS[word])
-        elif word in _SCALE or word in _MONTHS:
-            found.add(word)
-    return found
-
-
-def names(text: str) -> set[str]:
-    """Capitalised words not opening the sentence (possessives dropped), minus function words."""
-    words = [m for m in _NAME.finditer(text.strip()) if m.start() > 0]
-    return {re.sub(r"['’]s$", "", m.group()) for m in words} - _COMMON_CAPS
-
-
-def negated(text: str) -> bool:
-    return bool(_NEGATION.search(_NOT_NEGATION.sub(" ", text)))
-
-
 def answer_sentences(answer: str) -> list[str]:
+    """Sentences of a plain-text answer from elsewhere (e.g. an LLM's), its [n] markers dropped."""
     text = MARKER.sub("", answer)
     return [text[s:e] for s, e in split_spans(text, 0, len(text))]
 
 
 class Grounder:
-    def __init__(self, assistant: Assistant, threshold: float = SUPPORT_THRESHOLD) -> None:
+    def __init__(
+        self, assistant: Assistant, threshold: float = SUPPORT_THRESHOLD, verifier: Verifier | None = None
+    ) -> None:
         self.assistant = assistant
+        self.verifier = verifier or SpanVerifier()
         self.threshold = threshold
         data = assistant.data
         self.candidates = [s for s in data.sentences if not is_heading(s.text)]
@@ -120,8 +90,10 @@ class Grounder:
         self.tokens = [tokenize(s.text) for s in self.candidates]
         self.idf = idf_table(self.tokens)
 
-    def check(self, question: str, answer: str) -> GroundReport:
-        return GroundReport(question, answer, tuple(self.check_sentences(answer_sentences(answer))))
+    def check(self, question: str, answer: str, sentences: Sequence[str] | None = None) -> GroundReport:
+        """Check `sentences` (a structured answer's texts) or, without them, the sentences of `answer`."""
+        texts = list(sentences) if sentences is not None else answer_sentences(answer)
+        return GroundReport(question, answer, tuple(self.check_sentences(texts)))
 
     def check_sentences(self, texts: Sequence[str]) -> list[SentenceCheck]:
         if not texts:
@@ -143,10 +115,8 @@ class Grounder:
             start, end = verbatim
             quote = doc.text[start:end]
         score = 1.0 if verbatim is not None else float(blend[best])
-        missing_numbers = tuple(sorted(numbers(text) - numbers(quote)))
-        missing_names = tuple(sorted(n for n in names(text) if n.lower() not in quote.lower()))
-        negation_differs = negated(text) != negated(quote)
-        reason = _reason(score, self.threshold, verbatim is not None, missing_numbers, missing_names, negation_differs)
+        support = self.verifier.support(text, quote)
+        reason = support.problem or _reason(score, self.threshold, verbatim is not None)
         return SentenceCheck(
             text=text,
             supported=reason in ("verbatim", "similar"),
@@ -158,9 +128,9 @@ class Grounder:
             dense=round(float(dense[best]), 4),
             lexical=round(float(lexical[best]), 4),
             verbatim=verbatim is not None,
-            missing_numbers=missing_numbers,
-            missing_names=missing_names,
-            negation_differs=negation_differs,
+            missing_numbers=support.missing_numbers,
+            missing_names=support.missing_names,
+            negation_differs=support.negation_differs,
             reason=reason,
         )
 
@@ -173,15 +143,7 @@ def _find_verbatim(text: str, document: str) -> tuple[int, int] | None:
     return (at, at + len(needle)) if at >= 0 else None
 
 
-def _reason(
-    score: float, threshold: float, verbatim: bool, numbers: Sequence[str], names: Sequence[str], negation: bool
-) -> str:
-    if numbers:
-        return f"number/date not in the span: {', '.join(numbers)}"
-    if names:
-        return f"name not in the span: {', '.join(names)}"
-    if negation:
-        return "negation differs from the span"
+def _reason(score: float, threshold: float, verbatim: bool) -> str:
     if verbatim:
         return "verbatim"
     return "similar" if score >= threshold else f"weak evidence ({score:.2f} < {threshold:.2f})"

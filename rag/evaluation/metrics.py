@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from rag.text.sentences import split_spans
+from rag.types import AnswerSentence
 
 Span = tuple[str, int, int]
 MARKER = re.compile(r"\s*\[\d+(?:\s*,\s*\d+)*\]")
@@ -74,16 +74,9 @@ def verbatim_rate(pairs: Sequence[tuple[str, str]]) -> float | None:
     return sum(q == s for q, s in pairs) / len(pairs) if pairs else None
 
 
-def cited_sentence_share(answer: str) -> float | None:
-    """Share of answer sentences carrying a citation marker such as [1] or [1, 2]: a marker
-    cites the sentence right before it, so other sentences in the same stretch count as uncited."""
-    parts = MARKER.split(answer)
-    total = cited = 0
-    for i, part in enumerate(parts):
-        n = len(split_spans(part, 0, len(part)))
-        total += n
-        cited += 1 if n and i < len(parts) - 1 else 0
-    return cited / total if total else None
+def cited_sentence_share(sentences: Sequence[AnswerSentence]) -> float | None:
+    """Share of answer sentences that carry at least one citation."""
+    return sum(bool(s.citations) for s in sentences) / len(sentences) if sentences else None
 
 
 @dataclass(frozen=True)

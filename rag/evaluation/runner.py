@@ -15,7 +15,7 @@ from rag.assistant import Assistant
 from rag.errors import ConfigError
 from rag.evaluation.gold import GoldItem
 from rag.evaluation.metrics import Span, overlaps
-from rag.types import Answer, Turn
+from rag.types import Answer, AnswerSentence, Turn
 
 RETRIEVAL_DEPTH = 10
 
@@ -41,6 +41,7 @@ class Outcome:
     retrieved: tuple[Span, ...]  # the top RETRIEVAL_DEPTH passages, best first
     n_relevant: int  # chunks in the index that overlap gold evidence (for ideal DCG)
     timings_ms: dict[str, float] = field(default_factory=dict)
+    sentences: tuple[AnswerSentence, ...] = ()  # the structured answer (answer is its display form)
 
     def abstains(self, threshold: float) -> bool:
         return self.confidence < threshold
@@ -87,6 +88,7 @@ def evaluate_item(assistant: Assistant, item: GoldItem, texts: SourceTexts) -> O
         retrieved=tuple((p.doc_id, p.start, p.end) for p in ranked.passages),
         n_relevant=sum(any(overlaps((c.doc_id, c.start, c.end), g) for g in gold) for c in assistant.data.chunks),
         timings_ms=dict(answer.timings_ms),
+        sentences=answer.sentences,
     )
 
 

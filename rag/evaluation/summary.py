@@ -60,7 +60,7 @@ def citations(answered: Sequence[Outcome], every_answer: Sequence[Outcome]) -> d
         "citation_recall": _avg([m.citation_recall([[c.span] for c in o.citations], o.gold) for o in answered]),
         "evidence_recall": _avg([m.evidence_recall([c.span for c in o.citations], o.facts) for o in answered]),
         "verbatim_rate": round(sum(c.verbatim for c in cited) / len(cited), 4) if cited else 0.0,
-        "cited_sentence_share": _avg([m.cited_sentence_share(o.answer) for o in every_answer]),
+        "cited_sentence_share": _avg([m.cited_sentence_share(o.sentences) for o in every_answer]),
     }
 
 

@@ -6,6 +6,7 @@ the server log."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -32,11 +33,15 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
-def create_app(assistant: Assistant, token: str | None = None, *, chat: bool = True) -> FastAPI:
-    """The API (and, with chat=True, the Gradio chat at `/`) over one loaded assistant."""
+# Mounts a web chat at `/` beside the API (e.g. ui.app.mount); the engine never imports a UI itself.
+ChatMount = Callable[[FastAPI, SharedAssistant], None]
+
+
+def create_app(assistant: Assistant, token: str | None = None, *, chat: ChatMount | None = None) -> FastAPI:
+    """The API (and, given a `chat` mount, the web chat at `/`) over one loaded assistant."""
     shared = SharedAssistant(assistant)
     app = FastAPI(
-        title="Grounded Q&A over the Global AI Governance Action Plan",
+        title=f"Grounded Q&A over {shared.collection.name}",
         version=__version__,
         description="Answers quoted verbatim from the source documents, each sentence cited to an exact span.",
         docs_url=None,  # Swagger UI and ReDoc load scripts from a CDN: nothing may leave 127.0.0.1
@@ -44,10 +49,8 @@ def create_app(assistant: Assistant, token: str | None = None, *, chat: bool = T
     )
     _add_error_handlers(app)
     _add_routes(app, shared)
-    if chat:
-        from ui.app import mount
-
-        mount(app, shared)
+    if chat is not None:
+        chat(app, shared)
     app.add_middleware(BodyLimit, api_bytes=API_BODY_BYTES, other_bytes=CHAT_BODY_BYTES)
     if token:
         app.add_middleware(TokenGuard, token=token)

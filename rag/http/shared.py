@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rag.assistant import Assistant
-from rag.types import Answer, Document, Turn
+from rag.corpus.metadata import read_collection
+from rag.types import Answer, Collection, Document, Turn
 
 
 @dataclass
@@ -29,6 +30,11 @@ class SharedAssistant:
     @property
     def documents(self) -> dict[str, Document]:
         return self.assistant.documents
+
+    @property
+    def collection(self) -> Collection:
+        """The corpus's name and example questions (corpus/metadata.json), read when asked."""
+        return read_collection(self.assistant.config.corpus_path)
 
     @property
     def defaults(self) -> tuple[int, int, str]:

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import sys
 import time
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,21 +13,17 @@ import numpy as np
 
 from rag.config import Config
 from rag.corpus.metadata import METADATA_FILE
-from rag.corpus.reader import Skipped, corpus_files, read_corpus
+from rag.corpus.reader import Corpus, Skipped, corpus_files, read_corpus
 from rag.embed.cache import EmbeddingCache
 from rag.errors import ConfigError
 from rag.index.store import IndexData, write_index
 from rag.protocols import Embedder
-from rag.retrieve.lexical import tokenize
+from rag.stores.bm25_lexical import Bm25Index
+from rag.stores.faiss_store import FaissStore, dense_plan
 from rag.text.chunking import chunk_document
 from rag.text.sentences import split_document
 from rag.types import Sentence
 from rag.version import __version__
-
-# Above this many chunks exact search gives way to HNSW. M/efConstruction/efSearch were tuned by
-# `python -m eval.bench --scale 100000` for recall@10 >= 0.98 against exact search (eval/bench/).
-HNSW_THRESHOLD = 50_000
-HNSW_PARAMS = {"M": 32, "efConstruction": 200, "efSearch": 128}
 
 
 @dataclass(frozen=True)
@@ -75,56 +69,29 @@ def embed_batched(embedder: Embedder, texts: list[str], batch: int, progress: bo
     return np.concatenate(parts).astype(np.float32)
 
 
-def dense_plan(n_chunks: int, threshold: int = HNSW_THRESHOLD) -> dict[str, Any]:
-    """The dense index type for this many chunks and its parameters (recorded in the manifest)."""
-    if n_chunks > threshold:
-        return {"index_type": "hnsw", "hnsw_threshold": threshold, "hnsw": dict(HNSW_PARAMS)}
-    return {"index_type": "flat", "hnsw_threshold": threshold}
+def _provenance(corpus: Corpus) -> dict[str, Any]:
+    return {
+        "documents": {d.doc_id: {"source": d.source, "sha256": d.sha256} for d in corpus.documents},
+        "skipped": [{"source": s.source, "reason": s.reason} for s in corpus.skipped],
+    }
 
 
-def dense_index(vectors: np.ndarray, plan: dict[str, Any] | None = None) -> Any:
-    """Exact inner product (FlatIP) for small indexes, HNSW above the threshold; efSearch is saved
-    inside the FAISS file, so a loaded index searches with the parameters it was built with."""
-    import faiss
-
-    plan = plan or dense_plan(len(vectors))
-    dim = vectors.shape[1]
-    base: Any
-    if plan["index_type"] == "hnsw":
-        params = plan["hnsw"]
-        base = faiss.IndexHNSWFlat(dim, int(params["M"]), faiss.METRIC_INNER_PRODUCT)
-        base.hnsw.efConstruction = int(params["efConstruction"])
-        base.hnsw.efSearch = int(params["efSearch"])
-    else:
-        base = faiss.IndexFlatIP(dim)
-    index = faiss.IndexIDMap2(base)
-    before = faiss.omp_get_max_threads()
-    faiss.omp_set_num_threads(os.cpu_count() or 1)  # building is batch work: every core helps (HNSW)
-    try:
-        index.add_with_ids(np.ascontiguousarray(vectors), np.arange(len(vectors), dtype=np.int64))
-    finally:
-        faiss.omp_set_num_threads(before)
-    return index
-
-
-def bm25_index(texts: Sequence[str]) -> Any:
-    import bm25s
-
-    bm25 = bm25s.BM25()
-    bm25.index([tokenize(t) for t in texts], show_progress=False)
-    return bm25
-
-
-def build_index(config: Config, embedder: Embedder, progress: bool = True) -> BuildReport:
-    started = time.perf_counter()
-    fingerprint = corpus_hash(config)
-    corpus = read_corpus(config.corpus_path, config.root)
+def _check_chunk_size(config: Config, embedder: Embedder) -> int | None:
+    """The model's input limit, after checking that chunks fit in it (with its two special tokens)."""
     limit = embedder.max_tokens
     if limit and config.chunk_tokens > limit - 2:
         raise ConfigError(
             f"chunk_tokens={config.chunk_tokens} exceeds what {embedder.model_id} reads ({limit} tokens): "
             f"set chunk_tokens below {limit - 2}"
         )
+    return limit
+
+
+def build_index(config: Config, embedder: Embedder, progress: bool = True) -> BuildReport:
+    started = time.perf_counter()
+    fingerprint = corpus_hash(config)
+    corpus = read_corpus(config.corpus_path, config.root)
+    limit = _check_chunk_size(config, embedder)
     count = embedder.count_tokens
     chunks = [c for d in corpus.documents for c in chunk_document(d, config.chunk_tokens, config.chunk_overlap, count)]
     sentences: list[Sentence] = []
@@ -136,16 +103,17 @@ def build_index(config: Config, embedder: Embedder, progress: bool = True) -> Bu
     cache.save(keep=texts)
     chunk_vectors, sentence_vectors = vectors[: len(chunks)], vectors[len(chunks) :]
     plan = dense_plan(len(chunks))
+    counts = {"documents": len(corpus.documents), "chunks": len(chunks), "sentences": len(sentences)}
     manifest = {
         "package_version": __version__,
         **settings_signature(config, embedder),
         "dimension": int(vectors.shape[1]),
         "max_seq_length": limit,
         "corpus_hash": fingerprint,
+        "vector_store": "faiss",
         **plan,
-        "documents": {d.doc_id: {"source": d.source, "sha256": d.sha256} for d in corpus.documents},
-        "skipped": [{"source": s.source, "reason": s.reason} for s in corpus.skipped],
-        "counts": {"documents": len(corpus.documents), "chunks": len(chunks), "sentences": len(sentences)},
+        **_provenance(corpus),
+        "counts": counts,
     }
     data = IndexData(
         manifest=manifest,
@@ -154,8 +122,8 @@ def build_index(config: Config, embedder: Embedder, progress: bool = True) -> Bu
         sentences=tuple(sentences),
         chunk_vectors=chunk_vectors,
         sentence_vectors=sentence_vectors,
-        dense=dense_index(chunk_vectors, plan),
-        bm25=bm25_index([c.text for c in chunks]),
+        dense=FaissStore.of(chunk_vectors, plan),
+        lexical=Bm25Index.of([c.text for c in chunks]),
     )
     path = write_index(config.index_path, data)
     return BuildReport(

@@ -24,6 +24,9 @@ import numpy as np
 
 from rag.errors import IndexCorruptError, IndexMissingError
 from rag.index import records
+from rag.protocols import LexicalIndex, VectorStore
+from rag.stores import vector_store_class
+from rag.stores.bm25_lexical import Bm25Index
 from rag.types import Chunk, Document, Sentence
 
 SCHEMA_VERSION = 1
@@ -38,8 +41,8 @@ class IndexData:
     sentences: tuple[Sentence, ...]
     chunk_vectors: np.ndarray
     sentence_vectors: np.ndarray
-    dense: Any  # faiss.Index over chunk_vectors, ids = chunk ordinals
-    bm25: Any  # bm25s.BM25 over chunk tokens
+    dense: VectorStore  # over chunk_vectors, ids = chunk ordinals
+    lexical: LexicalIndex  # over the chunks' tokens, same ids
     path: Path = field(default=Path("."))
 
 
@@ -60,8 +63,6 @@ def _file_table(folder: Path) -> dict[str, dict[str, Any]]:
 
 
 def write_index(index_dir: Path, data: IndexData) -> Path:
-    import faiss
-
     builds = index_dir / "builds"
     builds.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=builds))
@@ -71,8 +72,8 @@ def write_index(index_dir: Path, data: IndexData) -> Path:
         records.write_jsonl(tmp / "sentences.jsonl", data.sentences)
         np.save(tmp / "chunk_vectors.npy", data.chunk_vectors, allow_pickle=False)
         np.save(tmp / "sentence_vectors.npy", data.sentence_vectors, allow_pickle=False)
-        faiss.write_index(data.dense, str(tmp / "dense.faiss"))
-        data.bm25.save(str(tmp / "bm25"), show_progress=False)
+        data.dense.save(tmp)
+        data.lexical.save(tmp)
         manifest = {**data.manifest, "schema_version": SCHEMA_VERSION, "files": _file_table(tmp)}
         (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
         _fsync_tree(tmp)
@@ -154,9 +155,6 @@ def verify_files(build: Path, manifest: dict[str, Any]) -> None:
 
 
 def load_index(index_dir: Path, verify: bool = True) -> IndexData:
-    import bm25s
-    import faiss
-
     build = current_build(index_dir)
     manifest = read_manifest(build)
     if verify:
@@ -169,8 +167,8 @@ def load_index(index_dir: Path, verify: bool = True) -> IndexData:
             sentences=tuple(records.read_sentences(build / "sentences.jsonl")),
             chunk_vectors=np.load(build / "chunk_vectors.npy", allow_pickle=False),
             sentence_vectors=np.load(build / "sentence_vectors.npy", allow_pickle=False),
-            dense=faiss.read_index(str(build / "dense.faiss")),
-            bm25=bm25s.BM25.load(str(build / "bm25"), show_progress=False),
+            dense=vector_store_class(str(manifest.get("vector_store", "faiss"))).load(build),
+            lexical=Bm25Index.load(build),
             path=build,
         )
     except (OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:
@@ -184,7 +182,8 @@ def _check_consistent(data: IndexData) -> None:
     problems = [
         (data.chunk_vectors.shape[0] != n_chunks, "chunk vectors"),
         (data.sentence_vectors.shape[0] != n_sents, "sentence vectors"),
-        (data.dense.ntotal != n_chunks, "FAISS index"),
+        (data.dense.count() != n_chunks, "vector store"),
+        (data.lexical.count() != n_chunks, "lexical index"),
         (data.chunk_vectors.shape[1:] != (data.manifest.get("dimension"),), "vector dimension"),
     ]
     for bad, what in problems:

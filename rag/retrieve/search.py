@@ -3,40 +3,48 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 
-from rag.index.store import IndexData
-from rag.types import Hit
-
-Ranked = list[tuple[int, float]]  # (chunk ordinal, score), best first
-
-
-def set_search_threads(n: int) -> None:
-    """Threads for FAISS (OpenMP) and numpy's BLAS while answering. A question is one search and a
-    few tiny matrix products: extra threads buy nothing there, and on a busy 2-core machine their
-    spin-waiting made a 40×384 product take 20 ms instead of 0.05 ms (eval/bench/)."""
-    import faiss
-    from threadpoolctl import threadpool_limits
-
-    faiss.omp_set_num_threads(n)
-    threadpool_limits(limits=n, user_api="blas")
+from rag.errors import QuestionError
+from rag.limits import MODES
+from rag.protocols import LexicalIndex, Ranked, VectorStore
+from rag.types import Chunk, Hit
 
 
-def dense_search(data: IndexData, qvec: np.ndarray, k: int) -> Ranked:
-    k = min(k, len(data.chunks))
-    scores, ids = data.dense.search(np.ascontiguousarray(qvec.reshape(1, -1), dtype=np.float32), k)
-    return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0]
+class SearchSpace(Protocol):
+    """What retrieval reads from a loaded index (the on-disk index type satisfies it)."""
+
+    @property
+    def chunks(self) -> Sequence[Chunk]: ...
+
+    @property
+    def chunk_vectors(self) -> np.ndarray: ...
+
+    @property
+    def dense(self) -> VectorStore: ...
+
+    @property
+    def lexical(self) -> LexicalIndex: ...
 
 
-def bm25_search(data: IndexData, tokens: Sequence[str], k: int) -> Ranked:
-    if not tokens:
-        return []
-    scores = np.asarray(data.bm25.get_scores(list(tokens)))
-    k = min(k, len(scores))
-    top = np.argpartition(-scores, k - 1)[:k]
-    top = top[np.argsort(-scores[top], kind="stable")]
-    return [(int(i), float(scores[i])) for i in top if scores[i] > 0]
+@dataclass(frozen=True)
+class SearchPlan:
+    """How one question is retrieved: list depths, fusion and diversity settings."""
+
+    k: int
+    k_dense: int
+    k_bm25: int
+    rrf_k: int
+    mode: str = "hybrid"
+    mmr_lambda: float | None = None  # None: no MMR, keep the fused order
+    dense_weight: float = 1.0  # RRF weight of the dense list (BM25's is 1)
+
+    def __post_init__(self) -> None:
+        if self.mode not in MODES:
+            raise QuestionError(f"mode {self.mode!r} is not one of {', '.join(MODES)}")
 
 
 def rrf(lists: Sequence[Ranked], k: int, weights: Sequence[float] | None = None) -> dict[int, float]:
@@ -71,36 +79,24 @@ def mmr(candidates: Sequence[int], relevance: dict[int, float], vectors: np.ndar
     return [candidates[i] for i in chosen]
 
 
-def retrieve(
-    data: IndexData,
-    qvec: np.ndarray,
-    tokens: Sequence[str],
-    *,
-    k: int,
-    k_dense: int,
-    k_bm25: int,
-    rrf_k: int,
-    mode: str,
-    mmr_lambda: float | None,
-    dense_weight: float = 1.0,
-) -> list[Hit]:
-    dense = dense_search(data, qvec, k_dense) if mode in ("hybrid", "dense") else []
-    lexical = bm25_search(data, tokens, k_bm25) if mode in ("hybrid", "bm25") else []
-    fused = rrf([dense, lexical], rrf_k, [dense_weight, 1.0])
+def retrieve(space: SearchSpace, qvec: np.ndarray, tokens: Sequence[str], plan: SearchPlan) -> list[Hit]:
+    dense = space.dense.search(qvec, plan.k_dense) if plan.mode in ("hybrid", "dense") else []
+    lexical = space.lexical.search(tokens, plan.k_bm25) if plan.mode in ("hybrid", "bm25") else []
+    fused = rrf([dense, lexical], plan.rrf_k, [plan.dense_weight, 1.0])
     ordered = sorted(fused, key=lambda i: -fused[i])
-    if mmr_lambda is not None:
-        ordered = mmr(ordered, fused, data.chunk_vectors, mmr_lambda, k)
+    if plan.mmr_lambda is not None:
+        ordered = mmr(ordered, fused, space.chunk_vectors, plan.mmr_lambda, plan.k)
     d_rank = {i: (r, s) for r, (i, s) in enumerate(dense, start=1)}
     b_rank = {i: (r, s) for r, (i, s) in enumerate(lexical, start=1)}
     return [
         Hit(
             rank=rank,
-            chunk=data.chunks[i],
+            chunk=space.chunks[i],
             score=fused[i],
             dense_rank=d_rank.get(i, (0, 0.0))[0],
             dense_score=d_rank.get(i, (0, 0.0))[1],
             bm25_rank=b_rank.get(i, (0, 0.0))[0],
             bm25_score=b_rank.get(i, (0, 0.0))[1],
         )
-        for rank, i in enumerate(ordered[:k], start=1)
+        for rank, i in enumerate(ordered[: plan.k], start=1)
     ]

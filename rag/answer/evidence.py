@@ -1,0 +1,59 @@
+"""What the composer reads from the index: sentences with their vectors and tokens, and which
+sentences each chunk holds (built once per loaded index, shared by every question)."""
+
+from __future__ import annotations
+
+import bisect
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from rag.retrieve.lexical import idf_table, tokenize
+from rag.types import Chunk, Document, Sentence
+
+
+@dataclass(frozen=True)
+class Evidence:
+    documents: dict[str, Document]
+    sentences: Sequence[Sentence]
+    sentence_vectors: np.ndarray
+    sentence_tokens: Sequence[Sequence[str]]
+    idf: dict[str, float]
+    sentences_of_chunk: Mapping[str, Sequence[int]]
+
+    @classmethod
+    def of(
+        cls,
+        documents: Sequence[Document],
+        chunks: Sequence[Chunk],
+        sentences: Sequence[Sentence],
+        sentence_vectors: np.ndarray,
+    ) -> Evidence:
+        tokens = [tokenize(s.text) for s in sentences]
+        return cls(
+            documents={d.doc_id: d for d in documents},
+            sentences=sentences,
+            sentence_vectors=sentence_vectors,
+            sentence_tokens=tokens,
+            idf=idf_table(tokens),
+            sentences_of_chunk=sentences_of_chunk(chunks, sentences),
+        )
+
+
+def sentences_of_chunk(chunks: Sequence[Chunk], sentences: Sequence[Sentence]) -> dict[str, list[int]]:
+    """Ids of the sentences overlapping each chunk (sentences are in document order); a sentence
+    cut by a chunk edge is still cited whole, from the document text."""
+    by_doc: dict[str, list[int]] = defaultdict(list)
+    for s in sentences:
+        by_doc[s.doc_id].append(s.sent_id)
+    starts = {d: [sentences[i].start for i in ids] for d, ids in by_doc.items()}
+    out: dict[str, list[int]] = {}
+    for c in chunks:
+        ids, st = by_doc.get(c.doc_id, []), starts.get(c.doc_id, [])
+        lo = max(bisect.bisect_right(st, c.start) - 1, 0)
+        if lo < len(ids) and sentences[ids[lo]].end <= c.start:
+            lo += 1
+        out[c.chunk_id] = ids[lo : bisect.bisect_left(st, c.end)]
+    return out

@@ -1,0 +1,37 @@
+"""The default Composer: quote the retrieved sentences that best answer the question, each whole and
+cited to its exact span, or abstain when even the best one is too weak."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from rag.answer import compose
+
+if TYPE_CHECKING:
+    from rag.query.state import QueryState
+
+
+@dataclass(frozen=True)
+class ExtractiveComposer:
+    min_sentence_chars: int = 25
+    abstain_threshold: float = 0.43
+    sentence_margin: float = 0.12  # quote sentences scoring within this of the best one
+
+    def compose(self, state: QueryState) -> QueryState:
+        ev = state.index.evidence
+        scored = compose.score_sentences(
+            ev, state.hits, state.query_vector, state.question_tokens, self.min_sentence_chars
+        )
+        confidence = max(0.0, min(1.0, scored[0].score)) if scored else 0.0
+        abstained = confidence < self.abstain_threshold
+        chosen = [] if abstained else compose.select(scored, ev, state.max_sentences, self.sentence_margin)
+        sentences, citations = compose.cite(chosen, ev.documents)
+        return replace(
+            state,
+            scored=tuple(scored),
+            confidence=confidence,
+            abstained=abstained,
+            sentences=sentences,
+            citations=citations,
+        )

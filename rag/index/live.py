@@ -1,0 +1,122 @@
+"""The index a running engine answers from: open it (building when missing, stale or corrupt) and
+swap in a rebuilt one when the corpus changes while it runs."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from rag.config import Config
+from rag.corpus.metadata import METADATA_FILE
+from rag.corpus.reader import corpus_files
+from rag.errors import ConfigError, IndexCorruptError, IndexMissingError
+from rag.index.build import build_index, corpus_hash, settings_signature
+from rag.index.store import IndexData, load_index
+from rag.protocols import Embedder
+
+BUILD_POLICIES = ("auto", "always", "never")
+
+
+def staleness(config: Config, embedder: Embedder, manifest: dict[str, Any]) -> str:
+    """Why an index no longer matches the corpus and settings ('' when it does)."""
+    for key, want in settings_signature(config, embedder).items():
+        if manifest.get(key) != want:
+            return f"{key} changed ({manifest.get(key)!r} → {want!r})"
+    if manifest.get("corpus_hash") != corpus_hash(config):
+        return "the corpus changed"
+    return ""
+
+
+def corpus_stamp(config: Config) -> tuple[tuple[str, int, int], ...]:
+    """Cheap change detector (names, sizes, mtimes); the corpus hash decides whether it matters."""
+    folder = config.corpus_path
+    paths: list[Path] = corpus_files(folder) if folder.is_dir() else []
+    if (folder / METADATA_FILE).is_file():
+        paths.append(folder / METADATA_FILE)
+    stamp = []
+    for p in paths:
+        try:
+            st = p.stat()
+        except OSError:
+            continue
+        stamp.append((p.as_posix(), st.st_mtime_ns, st.st_size))
+    return tuple(stamp)
+
+
+def open_index(
+    config: Config,
+    embedder: Embedder,
+    *,
+    build: str = "auto",
+    progress: bool = True,
+    say: Callable[[str], None] = lambda _msg: None,
+) -> IndexData:
+    """Load the index; with build="auto" (re)build it when missing, stale or corrupt, with
+    "always" rebuild it, with "never" raise instead."""
+    if build not in BUILD_POLICIES:
+        raise ConfigError(f"build={build!r} is not one of {', '.join(BUILD_POLICIES)}")
+    reason = "a rebuild was requested" if build == "always" else ""
+    if not reason:
+        try:
+            data = load_index(config.index_path)
+            reason = staleness(config, embedder, data.manifest)
+            if not reason:
+                return data
+        except (IndexMissingError, IndexCorruptError) as exc:
+            if build == "never":
+                raise
+            reason = str(exc).split(":")[0]
+        if build == "never":
+            raise IndexCorruptError(f"index at {config.index_path} is stale ({reason}): rebuild with `rag index`")
+    say(f"Building the index ({reason}) …")
+    report = build_index(config, embedder, progress=progress)
+    for skipped in report.skipped:
+        say(f"Skipped {skipped.source}: {skipped.reason}")
+    say(
+        f"Indexed {report.documents} documents → {report.chunks} chunks, {report.sentences} sentences "
+        f"({report.embedded} embedded, {report.cached} from cache) in {report.seconds:.1f} s"
+    )
+    # The build just wrote and fsynced these files: re-hashing them would only double the
+    # I/O (18 s at 100k chunks); the record/vector consistency checks still run.
+    return load_index(config.index_path, verify=False)
+
+
+class LiveIndex:
+    """Holds the loaded index and rebuilds it when the corpus changes; answers must never cite a
+    file that no longer says what the index holds."""
+
+    # How often `refresh_if_stale` looks at the corpus files (a few stat calls) to notice edits.
+    FRESHNESS_INTERVAL_S = 1.0
+
+    def __init__(self, data: IndexData, config: Config, embedder: Embedder) -> None:
+        self.config = config
+        self.embedder = embedder  # built the index; a rebuild must use the same model
+        self._data = data
+        self._lock = threading.Lock()
+        self._stamp = corpus_stamp(config)
+        self._checked = time.monotonic()
+
+    @property
+    def data(self) -> IndexData:
+        return self._data
+
+    def refresh_if_stale(self, force_check: bool = False) -> bool:
+        """Rebuild and swap in a new index when the corpus changed since loading; True if it did."""
+        now = time.monotonic()
+        if not force_check and now - self._checked < self.FRESHNESS_INTERVAL_S:
+            return False
+        self._checked = now
+        stamp = corpus_stamp(self.config)
+        if stamp == self._stamp:
+            return False
+        with self._lock:
+            if stamp == self._stamp:
+                return False
+            if staleness(self.config, self.embedder, self._data.manifest):
+                build_index(self.config, self.embedder, progress=False)
+                self._data = load_index(self.config.index_path, verify=False)
+            self._stamp = stamp
+        return True

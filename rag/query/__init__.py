@@ -1,0 +1,2 @@
+"""The query pipeline: one typed state (state.py) passed through small steps (steps.py), assembled
+from configuration by one factory (factory.py)."""

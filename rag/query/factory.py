@@ -1,0 +1,44 @@
+"""The one place a query pipeline is assembled from configuration."""
+
+from __future__ import annotations
+
+from rag.answer.extractive import ExtractiveComposer
+from rag.config import Config
+from rag.protocols import Composer, Embedder, Reranker, Verifier
+from rag.query.pipeline import Compose, Pipeline
+from rag.query.steps import Embed, FollowUp, Intake, Rerank, Retrieve, Verify
+from rag.rerank.identity import KeepOrder
+from rag.verify import SpanVerifier
+
+
+def build_pipeline(
+    config: Config,
+    embedder: Embedder,
+    *,
+    reranker: Reranker | None = None,
+    composer: Composer | None = None,
+    verifier: Verifier | None = None,
+) -> Pipeline:
+    """Steps for `config`; `embedder` embeds questions; the others replace the default components."""
+    composer = composer or ExtractiveComposer(
+        min_sentence_chars=config.min_sentence_chars,
+        abstain_threshold=config.abstain_threshold,
+        sentence_margin=config.sentence_margin,
+    )
+    return Pipeline(
+        intake=Intake(config.max_question_chars, config.k, config.mode, config.max_sentences),
+        steps=(
+            FollowUp(config.history_turns),
+            Embed(embedder),
+            Retrieve(
+                k_dense=config.k_dense,
+                k_bm25=config.k_bm25,
+                rrf_k=config.rrf_k,
+                mmr_lambda=config.mmr_lambda if config.use_mmr else None,
+                dense_weight=config.dense_weight,
+            ),
+            Rerank(reranker or KeepOrder()),
+            Compose(composer),
+            Verify(verifier or SpanVerifier()),
+        ),
+    )

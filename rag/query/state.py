@@ -1,0 +1,65 @@
+"""The one object a question's steps pass along: the request, then what each step adds."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from rag.answer.compose import Scored
+from rag.answer.evidence import Evidence
+from rag.index.store import IndexData
+from rag.retrieve.lexical import tokenize
+from rag.types import AnswerSentence, Citation, Document, Hit, Turn
+
+
+@dataclass(frozen=True, eq=False)
+class IndexView:
+    """Everything one answer reads from the index, taken as a whole at the start of a question so a
+    concurrent refresh never mixes two indexes in one answer."""
+
+    data: IndexData
+    evidence: Evidence
+
+    @classmethod
+    def of(cls, data: IndexData) -> IndexView:
+        return cls(data, Evidence.of(data.documents, data.chunks, data.sentences, data.sentence_vectors))
+
+    @property
+    def documents(self) -> dict[str, Document]:
+        return self.evidence.documents
+
+
+@dataclass(frozen=True)
+class Request:
+    """A question and its options as the caller gave them (None = the configured default)."""
+
+    question: object
+    history: Sequence[Turn] | None = None
+    k: int | None = None
+    mode: str | None = None
+    max_sentences: int | None = None
+
+
+@dataclass(frozen=True, eq=False)
+class QueryState:
+    index: IndexView
+    question: str  # cleaned: one line, no control characters
+    history: tuple[Turn, ...]
+    k: int
+    mode: str
+    max_sentences: int
+    query: str = ""  # what is retrieved: the question, completed from history for follow-ups
+    query_tokens: tuple[str, ...] = ()
+    query_vector: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
+    hits: tuple[Hit, ...] = ()
+    scored: tuple[Scored, ...] = ()  # candidate answer sentences, best first
+    confidence: float = 0.0
+    abstained: bool = False
+    sentences: tuple[AnswerSentence, ...] = ()
+    citations: tuple[Citation, ...] = ()
+
+    @property
+    def question_tokens(self) -> tuple[str, ...]:
+        return tuple(tokenize(self.question)) or self.query_tokens

@@ -1,0 +1,143 @@
+"""The steps of a question, in order: intake (clean and check) → follow-up query → embed →
+retrieve → rerank → compose (the Composer) → verify. Each step reads a QueryState and returns a
+new one; each names the timing stage it counts towards."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from rag.answer import compose
+from rag.answer.followup import retrieval_query
+from rag.errors import QuestionError
+from rag.limits import K_MAX, MAX_SENTENCES_MAX, MODES, check_int
+from rag.protocols import Embedder, Reranker, Verifier
+from rag.query.state import IndexView, QueryState, Request
+from rag.retrieve.lexical import tokenize
+from rag.retrieve.search import SearchPlan, retrieve
+from rag.types import Turn
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def one_line(text: str) -> str:
+    return " ".join(_CONTROL.sub(" ", text).split())
+
+
+@dataclass(frozen=True)
+class Intake:
+    """Checks a request and fills in the configured defaults: the first step of every question."""
+
+    max_question_chars: int
+    k: int
+    mode: str
+    max_sentences: int
+
+    def start(self, request: Request, index: IndexView) -> QueryState:
+        mode = request.mode or self.mode
+        if mode not in MODES:
+            raise QuestionError(f"mode {mode!r} is not one of {', '.join(MODES)}")
+        k = check_int("k", self.k if request.k is None else request.k, K_MAX)
+        wanted = self.max_sentences if request.max_sentences is None else request.max_sentences
+        return QueryState(
+            index=index,
+            question=self.clean(request.question),
+            history=_clean_history(request.history),
+            k=k,
+            mode=mode,
+            max_sentences=check_int("max_sentences", wanted, MAX_SENTENCES_MAX),
+        )
+
+    def clean(self, question: object) -> str:
+        if not isinstance(question, str):
+            raise QuestionError(f"the question must be text, not {type(question).__name__}")
+        question = one_line(question)
+        if not question:
+            raise QuestionError("the question is empty: type a question about the documents")
+        if len(question) > self.max_question_chars:
+            raise QuestionError(
+                f"the question is {len(question)} characters long: keep it under {self.max_question_chars}"
+            )
+        return question
+
+
+def _clean_history(history: Sequence[Turn] | None) -> tuple[Turn, ...]:
+    if history is None:
+        return ()
+    if isinstance(history, str | bytes) or not all(isinstance(t, Turn) for t in history):
+        raise QuestionError("history must be a list of rag.Turn(question, answer) items, oldest first")
+    return tuple(Turn(one_line(t.question), t.answer) for t in history)
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """Completes an elliptical follow-up ("and its risks?") with the questions before it."""
+
+    turns: int
+    stage: str = "embed"
+
+    def __call__(self, state: QueryState) -> QueryState:
+        query = retrieval_query(state.question, state.history, self.turns)
+        return replace(state, query=query, query_tokens=tuple(tokenize(query)))
+
+
+@dataclass(frozen=True)
+class Embed:
+    embedder: Embedder
+    stage: str = "embed"
+
+    def __call__(self, state: QueryState) -> QueryState:
+        vector = np.asarray(self.embedder.embed([state.query])[0], dtype=np.float32)
+        return replace(state, query_vector=vector)
+
+
+@dataclass(frozen=True)
+class Retrieve:
+    """Hybrid retrieval; the list depths never fall below the k asked for."""
+
+    k_dense: int
+    k_bm25: int
+    rrf_k: int
+    mmr_lambda: float | None
+    dense_weight: float
+    stage: str = "retrieve"
+
+    def __call__(self, state: QueryState) -> QueryState:
+        plan = SearchPlan(
+            k=state.k,
+            k_dense=max(self.k_dense, state.k),
+            k_bm25=max(self.k_bm25, state.k),
+            rrf_k=self.rrf_k,
+            mode=state.mode,
+            mmr_lambda=self.mmr_lambda,
+            dense_weight=self.dense_weight,
+        )
+        hits = retrieve(state.index.data, state.query_vector, state.query_tokens, plan)
+        return replace(state, hits=tuple(hits))
+
+
+@dataclass(frozen=True)
+class Rerank:
+    """Runs the configured Reranker and renumbers the ranks it leaves (at most k passages)."""
+
+    reranker: Reranker
+    stage: str = "retrieve"
+
+    def __call__(self, state: QueryState) -> QueryState:
+        hits = list(self.reranker.rerank(state.question, state.hits))[: state.k]
+        return replace(state, hits=tuple(replace(h, rank=n) for n, h in enumerate(hits, start=1)))
+
+
+@dataclass(frozen=True)
+class Verify:
+    """Every quote is its source span and every answer sentence the quote it cites, or CitationError."""
+
+    verifier: Verifier
+    stage: str = "compose"
+
+    def __call__(self, state: QueryState) -> QueryState:
+        compose.verify(state.sentences, state.citations, state.index.documents, self.verifier)
+        return state
