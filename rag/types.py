@@ -127,6 +127,7 @@ class Answer:
     timings_ms: dict[str, float] = field(default_factory=dict)
     retrieval_query: str = ""
     sentences: tuple[AnswerSentence, ...] = ()
+    corrected_question: str = ""  # the question with spelling fixed against the corpus, when it was
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)

@@ -9,9 +9,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from rag.answer.evidence import Evidence
+from rag.answer.facts import Facts, facts_of
+from rag.answer.question import Question
+from rag.answer.support import support_factor
 from rag.errors import CitationError
 from rag.protocols import Verifier
-from rag.retrieve.lexical import overlap_score
 from rag.text.sentences import is_heading
 from rag.types import AnswerSentence, Citation, Document, Hit, Passage, Sentence
 from rag.verify import SpanVerifier
@@ -32,28 +34,58 @@ NEAR_DUPLICATE_COSINE = 0.92
 @dataclass(frozen=True)
 class Scored:
     sentence: Sentence
-    score: float
+    score: float  # the support score: the evidence blend times `factor`
     dense: float
     lexical: float
     chunk_id: str
+    factor: float = 1.0  # answer type and names (rag/answer/support.py)
 
 
 def score_sentences(
-    ev: Evidence, hits: Sequence[Hit], qvec: np.ndarray, qtokens: Sequence[str], min_chars: int
+    ev: Evidence,
+    hits: Sequence[Hit],
+    qvec: np.ndarray,
+    qtokens: Sequence[str],
+    min_chars: int,
+    question: Question | None = None,
 ) -> list[Scored]:
     seen: set[int] = set()
     scored = []
+    asked = facts_of(question.wording, question.tokens, ev.lexicon) if question else None
     for hit in hits:
+        prior = 1 + RANK_PRIOR / hit.rank
         for sid in ev.sentences_of_chunk.get(hit.chunk.chunk_id, ()):
-            sent = ev.sentences[sid]
-            if sid in seen or len(sent.text) < min_chars or is_heading(sent.text):
+            if sid in seen:
                 continue
             seen.add(sid)
+            sent, facts = ev.sentences[sid], ev.facts(sid)
+            byline = question is not None and question.expected == "person" and facts.byline
+            if (len(sent.text) < min_chars or is_heading(sent.text)) and not byline:
+                continue
             dense = float(ev.sentence_vectors[sid] @ qvec)
-            lexical = overlap_score(qtokens, ev.sentence_tokens[sid], ev.idf)
-            score = SENTENCE_DENSE_SHARE * dense + (1 - SENTENCE_DENSE_SHARE) * lexical
-            scored.append(Scored(sent, score, dense, lexical, hit.chunk.chunk_id))
+            lexical = soft_overlap(qtokens, facts, ev.idf)
+            blend = SENTENCE_DENSE_SHARE * dense + (1 - SENTENCE_DENSE_SHARE) * lexical
+            factor = 1.0
+            if question is not None and asked is not None:
+                factor = support_factor(question, asked, facts, ev.lexicon, ev.idf)
+            scored.append(Scored(sent, blend * factor * prior, dense, lexical, hit.chunk.chunk_id, factor))
     return sorted(scored, key=lambda s: -s.score)
+
+
+# Weight of the retrieval rank of a sentence's passage: score × (1 + RANK_PRIOR / rank). The fused
+# ranking knows which passage is about the question; 0.3 gave the best citation precision on dev.
+RANK_PRIOR = 0.3
+
+
+def soft_overlap(query: Sequence[str], facts: Facts, idf: dict[str, float]) -> float:
+    """IDF-weighted share of the query's terms the sentence has, a word also matching another form
+    of itself (same first letters: "reacted" ~ "reaction")."""
+    terms = set(query)
+    if not terms:
+        return 0.0
+    default = max(idf.values(), default=1.0)
+    total = sum(idf.get(t, default) for t in terms)
+    return sum(idf.get(t, default) for t in terms if facts.has(t)) / total if total else 0.0
 
 
 def select(scored: Sequence[Scored], ev: Evidence, max_sentences: int, margin: float) -> list[Scored]:

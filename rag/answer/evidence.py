@@ -6,10 +6,12 @@ from __future__ import annotations
 import bisect
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
+from rag.answer.facts import Facts, facts_of
+from rag.answer.lexicon import Lexicon
 from rag.retrieve.lexical import idf_table, tokenize
 from rag.types import Chunk, Document, Sentence
 
@@ -22,6 +24,15 @@ class Evidence:
     sentence_tokens: Sequence[Sequence[str]]
     idf: dict[str, float]
     sentences_of_chunk: Mapping[str, Sequence[int]]
+    lexicon: Lexicon
+    _facts: dict[int, Facts] = field(default_factory=dict, repr=False)
+
+    def facts(self, sid: int) -> Facts:
+        """A sentence's facts, extracted on first use (racing threads store equal values)."""
+        found = self._facts.get(sid)
+        if found is None:
+            found = self._facts[sid] = facts_of(self.sentences[sid].text, self.sentence_tokens[sid], self.lexicon)
+        return found
 
     @classmethod
     def of(
@@ -39,6 +50,7 @@ class Evidence:
             sentence_tokens=tokens,
             idf=idf_table(tokens),
             sentences_of_chunk=sentences_of_chunk(chunks, sentences),
+            lexicon=Lexicon.of(sentences, tokens),
         )
 
 

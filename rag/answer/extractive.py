@@ -7,6 +7,8 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from rag.answer import compose
+from rag.answer.coherence import cohere
+from rag.config import Config
 
 if TYPE_CHECKING:
     from rag.query.state import QueryState
@@ -14,18 +16,26 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class ExtractiveComposer:
-    min_sentence_chars: int = 25
-    abstain_threshold: float = 0.43
-    sentence_margin: float = 0.12  # quote sentences scoring within this of the best one
+    min_sentence_chars: int = Config.min_sentence_chars
+    abstain_threshold: float = Config.abstain_threshold
+    sentence_margin: float = Config.sentence_margin  # quote sentences scoring within this of the best one
 
     def compose(self, state: QueryState) -> QueryState:
+        if state.notice:
+            return replace(state, abstained=True, confidence=0.0, sentences=(), citations=())
         ev = state.index.evidence
         scored = compose.score_sentences(
-            ev, state.hits, state.query_vector, state.question_tokens, self.min_sentence_chars
+            ev,
+            state.evidence_hits or state.hits,
+            state.query_vector,
+            state.question_tokens,
+            self.min_sentence_chars,
+            state.analysis,
         )
         confidence = max(0.0, min(1.0, scored[0].score)) if scored else 0.0
         abstained = confidence < self.abstain_threshold
         chosen = [] if abstained else compose.select(scored, ev, state.max_sentences, self.sentence_margin)
+        chosen = cohere(chosen, ev, state.max_sentences)
         sentences, citations = compose.cite(chosen, ev.documents)
         return replace(
             state,

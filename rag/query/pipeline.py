@@ -58,7 +58,7 @@ class Pipeline:
 def answer_of(state: QueryState, timings_ms: dict[str, float]) -> Answer:
     return Answer(
         question=state.question,
-        answer=compose.display_text(state.sentences) if state.sentences else compose.ABSTAIN_TEXT,
+        answer=compose.display_text(state.sentences) if state.sentences else state.notice or compose.ABSTAIN_TEXT,
         abstained=state.abstained,
         confidence=round(state.confidence, 4),
         citations=state.citations,
@@ -66,4 +66,5 @@ def answer_of(state: QueryState, timings_ms: dict[str, float]) -> Answer:
         timings_ms=timings_ms,
         retrieval_query=state.query,
         sentences=state.sentences,
+        corrected_question=state.analysis.corrected if state.analysis else "",
     )

@@ -9,6 +9,7 @@ import numpy as np
 
 from rag.answer.compose import Scored
 from rag.answer.evidence import Evidence
+from rag.answer.question import Question
 from rag.index.store import IndexData
 from rag.retrieve.lexical import tokenize
 from rag.types import AnswerSentence, Citation, Document, Hit, Turn
@@ -53,13 +54,22 @@ class QueryState:
     query: str = ""  # what is retrieved: the question, completed from history for follow-ups
     query_tokens: tuple[str, ...] = ()
     query_vector: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
-    hits: tuple[Hit, ...] = ()
+    hits: tuple[Hit, ...] = ()  # the k passages shown
+    evidence_hits: tuple[Hit, ...] = ()  # the deeper list whose sentences may answer (hits first)
     scored: tuple[Scored, ...] = ()  # candidate answer sentences, best first
     confidence: float = 0.0
     abstained: bool = False
     sentences: tuple[AnswerSentence, ...] = ()
     citations: tuple[Citation, ...] = ()
+    analysis: Question | None = None  # what the question asks for (rag/answer/question.py)
+    notice: str = ""  # why the question cannot be answered at all, in the user's terms ('' = it can)
+
+    @property
+    def wording(self) -> str:
+        """The question as the engine reads it: spelling fixed when the analysis fixed it."""
+        return self.analysis.wording if self.analysis else self.question
 
     @property
     def question_tokens(self) -> tuple[str, ...]:
-        return tuple(tokenize(self.question)) or self.query_tokens
+        tokens = self.analysis.tokens if self.analysis else tuple(tokenize(self.question))
+        return tokens or self.query_tokens

@@ -12,6 +12,7 @@ import numpy as np
 
 from rag.answer import compose
 from rag.answer.followup import retrieval_query
+from rag.answer.question import analyse
 from rag.errors import QuestionError
 from rag.limits import K_MAX, MAX_SENTENCES_MAX, MODES, check_int
 from rag.protocols import Embedder, Reranker, Verifier
@@ -73,6 +74,33 @@ def _clean_history(history: Sequence[Turn] | None) -> tuple[Turn, ...]:
 
 
 @dataclass(frozen=True)
+class Understand:
+    """Analyses the question (answer type, names, spelling) and refuses a script the model cannot read."""
+
+    model_id: str
+    multilingual: bool
+    stage: str = "embed"
+
+    def __call__(self, state: QueryState) -> QueryState:
+        analysis = analyse(state.question, state.index.evidence.lexicon)
+        notice = ""
+        if analysis.script != "LATIN" and not self.multilingual:
+            notice = language_notice(analysis.script, self.model_id)
+        return replace(state, analysis=analysis, notice=notice)
+
+
+def language_notice(script: str, model_id: str) -> str:
+    language = {"CJK": "Chinese or Japanese", "HANGUL": "Korean", "CYRILLIC": "Cyrillic script"}.get(
+        script, f"{script.title()} script"
+    )
+    return (
+        f"This question is written in {language}, but the embedding model {model_id} reads English only, so "
+        "the engine cannot tell what the documents say about it. Ask in English, or set embed_model "
+        "(RAG_EMBED_MODEL) to a multilingual sentence-transformers model and rebuild the index."
+    )
+
+
+@dataclass(frozen=True)
 class FollowUp:
     """Completes an elliptical follow-up ("and its risks?") with the questions before it."""
 
@@ -80,8 +108,12 @@ class FollowUp:
     stage: str = "embed"
 
     def __call__(self, state: QueryState) -> QueryState:
-        query = retrieval_query(state.question, state.history, self.turns)
-        return replace(state, query=query, query_tokens=tuple(tokenize(query)))
+        query = retrieval_query(state.wording, state.history, self.turns)
+        tokens = tokenize(query)
+        lexicon = state.index.evidence.lexicon
+        # Other forms of the question's words, so that keyword search meets "investments" for "invest".
+        extra = [v for t in dict.fromkeys(tokens) for v in lexicon.variants(t) if v not in tokens]
+        return replace(state, query=query, query_tokens=(*tokens, *extra))
 
 
 @dataclass(frozen=True)
@@ -103,32 +135,36 @@ class Retrieve:
     rrf_k: int
     mmr_lambda: float | None
     dense_weight: float
+    evidence_depth: int = 5
     stage: str = "retrieve"
 
     def __call__(self, state: QueryState) -> QueryState:
+        depth = max(state.k, self.evidence_depth)
         plan = SearchPlan(
-            k=state.k,
-            k_dense=max(self.k_dense, state.k),
-            k_bm25=max(self.k_bm25, state.k),
+            k=depth,  # greedy MMR picks the same first k whatever the depth
+            k_dense=max(self.k_dense, depth),
+            k_bm25=max(self.k_bm25, depth),
             rrf_k=self.rrf_k,
             mode=state.mode,
             mmr_lambda=self.mmr_lambda,
             dense_weight=self.dense_weight,
         )
-        hits = retrieve(state.index.data, state.query_vector, state.query_tokens, plan)
-        return replace(state, hits=tuple(hits))
+        hits = tuple(retrieve(state.index.data, state.query_vector, state.query_tokens, plan))
+        return replace(state, hits=hits[: state.k], evidence_hits=hits)
 
 
 @dataclass(frozen=True)
 class Rerank:
-    """Runs the configured Reranker and renumbers the ranks it leaves (at most k passages)."""
+    """Runs the configured Reranker over the evidence list and renumbers the ranks it leaves; the
+    first k are the passages shown."""
 
     reranker: Reranker
     stage: str = "retrieve"
 
     def __call__(self, state: QueryState) -> QueryState:
-        hits = list(self.reranker.rerank(state.question, state.hits))[: state.k]
-        return replace(state, hits=tuple(replace(h, rank=n) for n, h in enumerate(hits, start=1)))
+        hits = list(self.reranker.rerank(state.question, state.evidence_hits or state.hits))
+        ranked = tuple(replace(h, rank=n) for n, h in enumerate(hits, start=1))
+        return replace(state, hits=ranked[: state.k], evidence_hits=ranked)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,51 @@
+"""Answers that read as answers: a quoted sentence whose meaning leans on the one before it ("These
+bodies…", "Furthermore, …") brings that sentence along when it opens the answer and is left out
+when it would follow an unrelated one; after the best sentence, quotes are grouped by source in
+document order."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+
+from rag.answer.compose import Scored
+from rag.answer.evidence import Evidence
+from rag.text.sentences import is_heading
+
+_DANGLING = re.compile(
+    r"^(these|this|those|that|such|it|its|they|their|furthermore|moreover|however|additionally|also|"
+    r"thus|therefore|hence|instead|together|despite this|in addition|as a result|on the other hand)\b",
+    re.IGNORECASE,
+)
+
+
+def dangling(text: str) -> bool:
+    return bool(_DANGLING.match(text.strip()))
+
+
+def cohere(chosen: Sequence[Scored], ev: Evidence, max_sentences: int) -> list[Scored]:
+    """A dangling best sentence is quoted after its predecessor; a dangling later one is dropped
+    unless the sentence it leans on is quoted too; the rest follow grouped by source."""
+    if not chosen:
+        return []
+    first, rest = chosen[0], list(chosen[1:])
+    lead = [first]
+    before = _predecessor(first, ev)
+    if dangling(first.sentence.text) and before is not None and all(c.sentence != before.sentence for c in rest):
+        lead = [before, first]
+    taken = {c.sentence.sent_id for c in lead} | {c.sentence.sent_id for c in rest}
+    kept = [c for c in rest if not dangling(c.sentence.text) or c.sentence.sent_id - 1 in taken]
+    docs = list(dict.fromkeys([first.sentence.doc_id, *(c.sentence.doc_id for c in kept)]))
+    kept.sort(key=lambda c: (docs.index(c.sentence.doc_id), c.sentence.start))
+    return (lead + kept)[: max(max_sentences, len(lead))]
+
+
+def _predecessor(item: Scored, ev: Evidence) -> Scored | None:
+    sid = item.sentence.sent_id - 1
+    if sid < 0:
+        return None
+    sentence = ev.sentences[sid]
+    if sentence.doc_id != item.sentence.doc_id or is_heading(sentence.text) or dangling(sentence.text):
+        return None
+    return replace(item, sentence=sentence)

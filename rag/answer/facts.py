@@ -1,0 +1,95 @@
+"""What a sentence (or a question) holds, for the answer-type checks: counts and amounts, dates,
+countries, places, people, lists. Extracted once per sentence and cached by the evidence table."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import pairwise
+
+from rag.answer.lexicon import PREFIX_LETTERS, Lexicon
+from rag.retrieve.lexical import stem
+from rag.text.gazetteer import COUNTRIES, COUNTRY_PAIRS, MONTHS, NON_PERSON_WORDS, ORGANISATION_WORDS
+from rag.verify import numbers
+
+# Word forms match on their first letters ("reacted" ~ "reaction", "invest" ~ "investments"): the
+# tokenizer's stemmer only strips plurals, and a question rarely uses the document's word form.
+PREFIX_MATCH = PREFIX_LETTERS
+
+_RELATIVE_DATE = re.compile(r"\b(days?|weeks?|months?|years?) (prior|earlier|later|before|after|ago)\b", re.I)
+_RELATIVE_DATE_N = re.compile(r"\b\w+ (?:days?|weeks?|months?|years?) (?:prior|earlier|later|before|after|ago)\b", re.I)
+_DAY = re.compile(r"\b(?:" + "|".join(MONTHS) + r")\s+(\d{1,2})\b", re.I)
+_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+_NAME_RUN = re.compile(r"\b[A-Z][a-z]+(?: [A-Z][a-z]+){1,2}\b")
+_LIST = re.compile(r"\b(and|or|such as|including|like)\b")
+_US = re.compile(r"\bU\.S\.(?:A\.)?|\bUSA?\b|\bUnited States\b|\bAmerica\b")
+_PLACE = re.compile(r"\b(?:in|at|from|near)\s+(?:the\s+)?([A-Z][^\W\d_]+)")
+_MONEY = re.compile(r"[$€£¥]\s?\d|\b\d[\d.,]*\s*(?:billion|million|trillion)\b|\b(?:dollars?|yuan|euros?)\b", re.I)
+_BYLINE = re.compile(r"^\s*(?:[Ee]dited\s+)?[Bb]y\s+[A-Z]")
+
+
+@dataclass(frozen=True)
+class Facts:
+    tokens: frozenset[str]
+    prefixes: frozenset[str]  # first PREFIX_MATCH letters of the longer tokens
+    quantities: frozenset[str]
+    dates: frozenset[str]  # months, years, and "relative" for "three days prior"
+    money: bool
+    countries: frozenset[str]
+    places: frozenset[str]
+    people: frozenset[str]
+    byline: bool
+    is_list: bool
+
+    def has(self, token: str) -> bool:
+        return token in self.tokens or (len(token) >= PREFIX_MATCH and token[:PREFIX_MATCH] in self.prefixes)
+
+
+def facts_of(text: str, tokens: Sequence[str], lexicon: Lexicon) -> Facts:
+    found_people = people(text, lexicon)
+    dates = {t for t in tokens if t in MONTHS or (t.isdigit() and len(t) == 4)}
+    return Facts(
+        tokens=frozenset(tokens),
+        prefixes=frozenset(t[:PREFIX_MATCH] for t in tokens if len(t) >= PREFIX_MATCH),
+        quantities=frozenset(quantities(text)),
+        dates=frozenset(dates | ({"relative"} if _RELATIVE_DATE.search(text) else set())),
+        money=bool(_MONEY.search(text)),
+        countries=frozenset(countries(text, tokens)),
+        places=frozenset({m.group(1).casefold() for m in _PLACE.finditer(text)} - MONTHS),
+        people=frozenset(found_people),
+        byline=bool(_BYLINE.match(text)) and bool(found_people),
+        is_list=text.count(",") >= 2 and bool(_LIST.search(text)),
+    )
+
+
+def quantities(text: str) -> set[str]:
+    """Counts and amounts: numbers that are not a year, the day of a month or part of a relative
+    date ("three days prior")."""
+    text = _RELATIVE_DATE_N.sub(" ", text)
+    dates = {m.group(1) for m in _DAY.finditer(text)} | set(_YEAR.findall(text))
+    return {n for n in numbers(text) if n not in dates and n not in MONTHS}
+
+
+def people(text: str, lexicon: Lexicon) -> set[str]:
+    """Runs of two or three capitalised words that name no organisation, document, country or month,
+    made of words the corpus never writes in lower case (Liang Zheng, not International Governance)."""
+    found = set()
+    for m in _NAME_RUN.finditer(text):
+        words = [w.casefold() for w in m.group().split()]
+        if all(_person_word(w, lexicon) for w in words):
+            found.add(" ".join(words))
+    return found
+
+
+def _person_word(word: str, lexicon: Lexicon) -> bool:
+    if word in ORGANISATION_WORDS or word in NON_PERSON_WORDS or word in COUNTRIES or word in MONTHS:
+        return False
+    token = stem(word)
+    return token in lexicon.names or token not in lexicon.counts
+
+
+def countries(text: str, tokens: Sequence[str]) -> set[str]:
+    found = {t for t in tokens if t in COUNTRIES} | ({"us"} if _US.search(text) else set())
+    found |= {f"{a} {b}" for a, b in pairwise(tokens) if (a, b) in COUNTRY_PAIRS}
+    return found

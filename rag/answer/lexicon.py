@@ -1,0 +1,125 @@
+"""The corpus's own vocabulary: which words it uses (and how often), which it writes as names, and
+the spelling corrections a question's unknown words map to ("opensource" → "open source",
+"goverance" → "governance"). Built from the index once; corrections come only from corpus words."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from rag.retrieve.lexical import STOPWORDS, stem
+from rag.text.sentences import is_heading
+from rag.text.words import english_words
+from rag.types import Sentence
+
+# Words shorter than this are never corrected: too many short words are one edit apart.
+MIN_CORRECTABLE = 4
+# Words sharing this many first letters are forms of one word for matching ("reacted" ~ "reaction").
+PREFIX_LETTERS = 5
+MAX_VARIANTS = 3
+# A word is a name when the running text capitalises at least this share of its mid-sentence uses.
+NAME_SHARE = 0.8
+_WORD = re.compile(r"[^\W\d_][^\W_]*")
+
+
+@dataclass(frozen=True, eq=False)
+class Lexicon:
+    counts: dict[str, int]  # token (as rag.retrieve.lexical.tokenize makes it) → corpus frequency
+    names: frozenset[str] = field(default_factory=frozenset)  # tokens the corpus writes as names
+
+    @classmethod
+    def of(cls, sentences: Sequence[Sentence], tokens: Sequence[Sequence[str]]) -> Lexicon:
+        counts: Counter[str] = Counter(t for toks in tokens for t in toks)
+        return cls(dict(counts), _names(sentences))
+
+    def knows(self, token: str) -> bool:
+        return token in self.counts or token in STOPWORDS
+
+    def correct(self, token: str) -> str | None:
+        """The corpus word(s) an unknown token most likely means, or None (also for real English
+        words the corpus does not use: "deal" stays "deal")."""
+        if self.knows(token) or len(token) < MIN_CORRECTABLE or not token.isalpha() or token in english_words():
+            return None
+        return self._split(token) or self._nearest(token)
+
+    def _split(self, token: str) -> str | None:
+        """Two corpus words run together ("opensource")."""
+        best, best_count = None, 0
+        for i in range(2, len(token) - 1):
+            a, b = token[:i], stem(token[i:])
+            if a in self.counts and b in self.counts and min(self.counts[a], self.counts[b]) > best_count:
+                best, best_count = f"{a} {b}", min(self.counts[a], self.counts[b])
+        return best
+
+    def _nearest(self, token: str) -> str | None:
+        limit = 1 if len(token) < 7 else 2
+        candidates = {w for d in _deletes(token, limit) for w in self._by_delete.get(d, ())}
+        scored = [(edit_distance(token, w), -self.counts[w], w) for w in candidates]
+        scored = [s for s in scored if s[0] <= limit]
+        return min(scored)[2] if scored else None
+
+    def variants(self, token: str) -> list[str]:
+        """Other corpus forms of a word, by its first letters ("invest" → "investment"); at most a few."""
+        if len(token) < PREFIX_LETTERS or not token.isalpha():
+            return []
+        forms = self._by_prefix.get(token[:PREFIX_LETTERS], ())
+        return [w for w in forms if w != token][:MAX_VARIANTS]
+
+    @cached_property
+    def _by_prefix(self) -> dict[str, list[str]]:
+        index: dict[str, list[str]] = {}
+        for word in sorted(self.counts, key=lambda w: -self.counts[w]):
+            if len(word) >= PREFIX_LETTERS and word.isalpha():
+                index.setdefault(word[:PREFIX_LETTERS], []).append(word)
+        return index
+
+    @cached_property
+    def _by_delete(self) -> dict[str, list[str]]:
+        """Every corpus word under each string made by deleting up to two of its letters (SymSpell)."""
+        index: dict[str, list[str]] = {}
+        for word in self.counts:
+            if len(word) >= MIN_CORRECTABLE and word.isalpha():
+                for d in _deletes(word, 2):
+                    index.setdefault(d, []).append(word)
+        return index
+
+
+def _names(sentences: Sequence[Sentence]) -> frozenset[str]:
+    """Words the running text writes capitalised mid-sentence most of the time (China, Xinhua), not
+    words that are only capitalised in headings and titles (Governance)."""
+    upper: Counter[str] = Counter()
+    lower: Counter[str] = Counter()
+    for s in sentences:
+        if is_heading(s.text):
+            continue
+        for i, word in enumerate(_WORD.findall(s.text)):
+            if i == 0:
+                continue
+            key = stem(word.casefold())
+            (upper if word[0].isupper() else lower)[key] += 1
+    return frozenset(w for w, n in upper.items() if n >= NAME_SHARE * (n + lower[w]) and w not in STOPWORDS)
+
+
+def _deletes(word: str, depth: int) -> set[str]:
+    out, frontier = {word}, {word}
+    for _ in range(depth):
+        frontier = {w[:i] + w[i + 1 :] for w in frontier for i in range(len(w))}
+        out |= frontier
+    return out
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Damerau-Levenshtein distance (adjacent transpositions count as one edit)."""
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, start=1):
+        cur = [i] + [0] * len(b)
+        for j, cb in enumerate(b, start=1):
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        prev2, prev = prev, cur
+    return prev[-1]

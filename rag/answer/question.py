@@ -1,0 +1,113 @@
+"""Question understanding without an LLM: what kind of answer is expected (a date, a number, a
+place…), which words name the things asked about, which words the corpus never uses, spelling
+fixed against the corpus vocabulary, and whether the question is in a script the model reads."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from rag.answer.lexicon import Lexicon
+from rag.retrieve.lexical import STOPWORDS, stem, tokenize
+
+# Expected answer types, checked in this order (the first that matches wins).
+_TYPE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("list", re.compile(r"^(list|enumerate|name)\b|\bone by one\b|\b(list|name) (all|each|every)\b")),
+    ("country", re.compile(r"\b(which|what) (countries|country|nations?|states)\b")),
+    (
+        "money",
+        re.compile(r"\bhow much\b.*\b(money|fund\w*|invest\w*|spen[dt]\w*|cost\w*|budget\w*|pa(y|id)\w*|worth)\b"),
+    ),
+    ("money", re.compile(r"\bhow much (money|funding|investment)\b")),
+    ("number", re.compile(r"\bhow (much|many)\b|\b(what|which) (number|percentage|percent|share|amount)\b")),
+    ("date", re.compile(r"\bwhen\b|\b(what|which) (year|date|day|month)\b|\bsince when\b")),
+    (
+        "person",
+        re.compile(
+            r"\b(who|whom|whose)\b|\bwhich (person|people|author|writer|editor|organi[sz]ations?|body|bodies)\b"
+        ),
+    ),
+    ("place", re.compile(r"\bwhere\b|\b(what|which|in what|in which) (city|place|venue|location)\b")),
+)
+_YES_NO = re.compile(r"^(is|are|was|were|does|do|did|can|could|will|would|has|have|had|should)\b")
+_CAPITALISED = re.compile(r"\b[A-Z][^\W_]*")
+_LATIN = "LATIN"
+
+
+@dataclass(frozen=True)
+class Question:
+    text: str  # as asked (cleaned)
+    corrected: str  # the question with spelling fixed against the corpus ('' when nothing changed)
+    tokens: tuple[str, ...]  # lexical tokens of the corrected question
+    expected: str | None  # date, number, money, person, place, country, list, yesno, or None (open)
+    entities: tuple[str, ...]  # tokens that name things: written as names here or in the corpus
+    unknown: tuple[str, ...]  # content tokens the corpus never uses, even after correction
+    script: str  # the question's dominant writing system, e.g. LATIN, CJK, CYRILLIC
+
+    @property
+    def wording(self) -> str:
+        """The text to search with: the corrected question when there is one."""
+        return self.corrected or self.text
+
+
+def analyse(text: str, lexicon: Lexicon) -> Question:
+    corrected = _correct(text, lexicon)
+    wording = corrected or text
+    tokens = tuple(tokenize(wording))
+    return Question(
+        text=text,
+        corrected=corrected,
+        tokens=tokens,
+        expected=expected_type(wording),
+        entities=_entities(wording, tokens, lexicon),
+        unknown=tuple(t for t in dict.fromkeys(tokens) if not lexicon.knows(t) and not t.isdigit()),
+        script=dominant_script(text),
+    )
+
+
+def expected_type(question: str) -> str | None:
+    q = question.casefold()
+    for kind, rule in _TYPE_RULES:
+        if rule.search(q):
+            return kind
+    return "yesno" if _YES_NO.match(q) else None
+
+
+def _correct(text: str, lexicon: Lexicon) -> str:
+    """The question with each unknown word replaced by its corpus correction ('' when none applies)."""
+    changed = False
+
+    def fix(match: re.Match[str]) -> str:
+        nonlocal changed
+        word = match.group()
+        token = stem(word.casefold())
+        if word.casefold() in STOPWORDS:
+            return word
+        correction = lexicon.correct(token)
+        if correction is None:
+            return word
+        changed = True
+        # The stemmer dropped a plural ending: put it back ("critcs" → "critic" → "critics").
+        ending = word[len(token) :] if word.casefold().startswith(token) and " " not in correction else ""
+        return (correction[:1].upper() + correction[1:] if word[:1].isupper() else correction) + ending
+
+    out = re.sub(r"[^\W\d_]+", fix, text)
+    return out if changed else ""
+
+
+def _entities(wording: str, tokens: tuple[str, ...], lexicon: Lexicon) -> tuple[str, ...]:
+    """Tokens written capitalised after the first word, tokens the corpus writes as names, and numbers."""
+    capitalised = {t for m in _CAPITALISED.finditer(wording) if m.start() > 0 for t in tokenize(m.group())}
+    return tuple(t for t in dict.fromkeys(tokens) if t in capitalised or t in lexicon.names or t.isdigit())
+
+
+def dominant_script(text: str) -> str:
+    """The writing system of most of the letters (CJK for Chinese/Japanese ideographs)."""
+    counts: dict[str, int] = {}
+    for ch in text:
+        if ch.isalpha():
+            name = unicodedata.name(ch, "")
+            script = "CJK" if name.startswith(("CJK", "HIRAGANA", "KATAKANA")) else name.split(" ")[0]
+            counts[script] = counts.get(script, 0) + 1
+    return max(counts, key=lambda s: counts[s]) if counts else _LATIN

@@ -1,0 +1,41 @@
+"""Small closed vocabularies the answer-type checks need: country names and the words that make a
+name an organisation rather than a person. Lower case; multi-word names as token tuples."""
+
+from __future__ import annotations
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+COUNTRIES = _words(
+    """afghanistan albania algeria andorra angola argentina armenia australia austria azerbaijan bahamas bahrain
+    bangladesh barbados belarus belgium belize benin bhutan bolivia bosnia botswana brazil brunei bulgaria burkina
+    burundi cambodia cameroon canada chad chile china colombia comoros congo croatia cuba cyprus czechia czech
+    denmark djibouti dominica ecuador egypt eritrea estonia eswatini ethiopia fiji finland france gabon gambia
+    georgia germany ghana greece grenada guatemala guinea guyana haiti honduras hungary iceland india indonesia iran
+    iraq ireland israel italy jamaica japan jordan kazakhstan kenya kiribati korea kosovo kuwait kyrgyzstan laos
+    latvia lebanon lesotho liberia libya liechtenstein lithuania luxembourg madagascar malawi malaysia maldives mali
+    malta mauritania mauritius mexico micronesia moldova monaco mongolia montenegro morocco mozambique myanmar
+    namibia nauru nepal netherlands nicaragua niger nigeria norway oman pakistan palau palestine panama paraguay peru
+    philippines poland portugal qatar romania russia rwanda samoa senegal serbia seychelles singapore slovakia
+    slovenia somalia spain sudan suriname sweden switzerland syria taiwan tajikistan tanzania thailand togo tonga
+    tunisia turkey turkmenistan tuvalu uganda ukraine uruguay uzbekistan vanuatu vatican venezuela vietnam yemen
+    zambia zimbabwe america britain england scotland wales uk usa us"""
+)
+# Two-word country names, matched on consecutive tokens.
+COUNTRY_PAIRS = frozenset(
+    {("united", "states"), ("united", "kingdom"), ("south", "korea"), ("north", "korea"), ("new", "zealand"),
+     ("saudi", "arabia"), ("south", "africa"), ("sri", "lanka"), ("costa", "rica"), ("el", "salvador")}
+)  # fmt: skip
+ORGANISATION_WORDS = _words(
+    """agency association bank board bureau centre center commission committee company compact conference council
+    court department dialogue forum foundation fund group house institute institution league ministry nations news
+    office organisation organization parliament party school senate society summit union university"""
+)
+# Words that name a document, a programme or a region rather than a person ("Action Plan", "Global South").
+NON_PERSON_WORDS = _words(
+    """act action agenda ai bill compact declaration framework global initiative law plan pact policy principles
+    process programme program report south north east west strategy treaty"""
+)
+MONTHS = _words("january february march april may june july august september october november december")

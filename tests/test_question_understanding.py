@@ -1,0 +1,109 @@
+"""Question understanding, answer-type facts, spelling correction and coherent quoting (issue 10)."""
+
+from __future__ import annotations
+
+import json
+
+from rag import Assistant
+from rag.answer.coherence import cohere, dangling
+from rag.answer.compose import Scored
+from rag.answer.facts import facts_of, quantities
+from rag.answer.lexicon import Lexicon, edit_distance
+from rag.answer.question import analyse, dominant_script, expected_type
+from rag.answer.support import ENTITY_ABSENT, has_expected_type
+from rag.retrieve.lexical import tokenize
+
+
+def _lexicon(assistant: Assistant) -> Lexicon:
+    return assistant.evidence.lexicon
+
+
+def test_expected_answer_types() -> None:
+    cases = {
+        "When was the plan released?": "date",
+        "how many actions are there": "number",
+        "How much money did China invest?": "money",
+        "who wrote the piece": "person",
+        "where was it announced": "place",
+        "Which countries signed it?": "country",
+        "List the principles one by one": "list",
+        "Does the plan mention open source?": "yesno",
+        "What does the plan say about open source?": None,
+    }
+    assert {q: expected_type(q) for q in cases} == cases
+
+
+def test_spelling_is_fixed_against_the_corpus_but_real_words_stay(assistant: Assistant) -> None:
+    lexicon = _lexicon(assistant)
+    assert lexicon.correct("opensource") == "open source"
+    assert lexicon.correct("goverance") == "governance"
+    assert lexicon.correct("deal") is None  # an English word the corpus lacks is not a typo
+    assert lexicon.correct("plan") is None and lexicon.correct("xyz") is None
+    assert edit_distance("principel", "principle") == 1 and edit_distance("abc", "abc") == 0
+
+
+def test_analysis_finds_names_unknown_words_and_script(assistant: Assistant) -> None:
+    lexicon = _lexicon(assistant)
+    q = analyse("what did critcs say about the White House plan in Korea", lexicon)
+    assert q.corrected.startswith("what did critics say")
+    assert {"white", "house", "korea"} <= set(q.entities)
+    assert "korea" in q.unknown and "plan" not in q.unknown
+    assert analyse("shanghai plan", lexicon).entities == ("shanghai",)  # a corpus name, though lower case
+    assert dominant_script("该计划关于开源说了什么？") == "CJK" and dominant_script("open source") == "LATIN"
+
+
+def test_facts_tell_counts_from_dates(assistant: Assistant) -> None:
+    assert quantities("On July 26, 2025 it listed 13 actions, three days earlier than six others") == {"13", "6"}
+    lexicon = _lexicon(assistant)
+    facts = facts_of("by Liang Zheng", tokenize("by Liang Zheng"), lexicon)
+    assert facts.byline and facts.people == {"liang zheng"}
+    us = facts_of("The U.S. imposed export controls.", tokenize("The U.S. imposed export controls."), lexicon)
+    assert us.countries == {"us"}
+
+
+def test_a_sentence_must_hold_a_new_span_of_the_expected_type(assistant: Assistant) -> None:
+    lexicon = _lexicon(assistant)
+
+    def supports(question: str, sentence: str) -> bool:
+        q = analyse(question, lexicon)
+        return has_expected_type(
+            q, facts_of(q.wording, q.tokens, lexicon), facts_of(sentence, tokenize(sentence), lexicon)
+        )
+
+    assert supports("How many actions does it list?", "It lists 13 actions for AI governance.")
+    assert not supports("How many actions does it list?", "It lists actions for AI governance.")
+    assert supports("When was it released?", "The Action Plan was released on July 26, 2025 in Shanghai.")
+    assert not supports("When was the 2025 plan released?", "The 2025 plan promotes open sharing.")
+    assert supports("Where was it released?", "The Action Plan was released on July 26, 2025 in Shanghai.")
+
+
+def test_answers_show_the_corrected_question(assistant: Assistant) -> None:
+    answer = assistant.ask("What does the plan say about opensource?")
+    assert answer.corrected_question == "What does the plan say about open source?"
+    assert answer.to_dict()["corrected_question"] == answer.corrected_question
+    assert not answer.abstained and "open-source" in answer.answer
+    assert assistant.ask("When was the Action Plan released?").corrected_question == ""
+
+
+def test_a_name_the_corpus_never_mentions_lowers_support(assistant: Assistant) -> None:
+    plain = assistant.ask("When was the Action Plan released?")
+    swapped = assistant.ask("When was the Korea Action Plan released?")
+    assert swapped.confidence <= plain.confidence * ENTITY_ABSENT + 1e-6
+
+
+def test_a_question_the_model_cannot_read_is_told_so(assistant: Assistant) -> None:
+    answer = assistant.ask("该计划关于开源说了什么？")
+    assert answer.abstained and answer.sentences == ()
+    assert "English" in answer.answer and "embed_model" in answer.answer
+    assert json.dumps(answer.to_dict(), ensure_ascii=False)
+
+
+def test_a_dangling_opening_quote_brings_its_antecedent(assistant: Assistant) -> None:
+    ev = assistant.evidence
+    lists = next(s for s in ev.sentences if s.text.startswith("It lists 13 actions"))
+    item = Scored(lists, 0.9, 0.9, 0.9, "c")
+    assert dangling(lists.text) and not dangling("The plan lists 13 actions.")
+    lead = cohere([item], ev, max_sentences=4)
+    assert [c.sentence.text[:15] for c in lead] == ["The Action Plan", "It lists 13 act"]
+    other = next(s for s in ev.sentences if s.text.startswith("Critics doubt"))
+    assert cohere([Scored(other, 0.9, 0.9, 0.9, "c"), item], ev, 4) == [Scored(other, 0.9, 0.9, 0.9, "c")]
