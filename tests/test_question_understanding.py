@@ -107,3 +107,23 @@ def test_a_dangling_opening_quote_brings_its_antecedent(assistant: Assistant) ->
     assert [c.sentence.text[:15] for c in lead] == ["The Action Plan", "It lists 13 act"]
     other = next(s for s in ev.sentences if s.text.startswith("Critics doubt"))
     assert cohere([Scored(other, 0.9, 0.9, 0.9, "c"), item], ev, 4) == [Scored(other, 0.9, 0.9, 0.9, "c")]
+
+
+def test_a_refusal_names_what_the_documents_never_mention(assistant: Assistant) -> None:
+    from rag.answer.abstain import absent_names, refusal
+
+    q = analyse("What does South Korea's AI Basic Act require?", _lexicon(assistant))
+    assert absent_names(q) == ["South Korea's AI Basic Act"]
+    hits = assistant.ask("When was the Action Plan released?").passages
+    assert hits
+    text = refusal(q, [], assistant.documents)
+    assert text == "The documents don't answer this question. They never mention South Korea's AI Basic Act."
+    assert absent_names(analyse("When was the Action Plan released?", _lexicon(assistant))) == []
+
+
+def test_the_chat_shows_the_engines_own_refusal(assistant: Assistant) -> None:
+    from ui.render import answer_html
+
+    answer = assistant.ask("该计划关于开源说了什么？")
+    html = answer_html(answer, 1, assistant.documents)
+    assert "rag-abstain" in html and "reads English only" in html and "don&#x27;t cover" not in html

@@ -66,10 +66,10 @@ def answer_html(answer: Answer, turn: int, documents: Mapping[str, Document]) ->
     if answer.abstained:
         return (
             '<div class="rag-answer rag-abstain">'
-            "<p><strong>The documents don't cover this.</strong> "
-            "No passage answers it well enough to quote, so there is no answer rather than a guess.</p>"
-            '<p class="rag-note-small">The closest passages are listed under <em>Related reading</em>, '
-            f'not as an answer.</p><p class="rag-meta">{confidence(answer.confidence)}</p></div>'
+            f"<p>{esc(answer.answer)}</p>"
+            '<p class="rag-note-small">No passage answers it well enough to quote, so there is no answer '
+            "rather than a guess; the closest passages are under <em>Related reading</em>.</p>"
+            f'<p class="rag-meta">{confidence(answer.confidence)}</p></div>'
         )
 
     def marker(n: int) -> str:

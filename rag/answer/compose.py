@@ -19,8 +19,7 @@ from rag.types import AnswerSentence, Citation, Document, Hit, Passage, Sentence
 from rag.verify import SpanVerifier
 
 ABSTAIN_TEXT = (
-    "The documents don't cover this question well enough to answer it. "
-    "The closest passages are listed as related reading, not as an answer."
+    "The documents don't answer this question. The closest passages are listed as related reading, not as an answer."
 )
 # Share of embedding similarity in an answer sentence's evidence score (the rest is IDF-weighted word
 # overlap): sentence embeddings alone over-reward sentences that only share the topic. Not the RRF

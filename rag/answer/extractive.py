@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from rag.answer import compose
+from rag.answer.abstain import refusal
 from rag.answer.coherence import cohere
 from rag.config import Config
 
@@ -44,4 +45,5 @@ class ExtractiveComposer:
             abstained=abstained,
             sentences=sentences,
             citations=citations,
+            notice=refusal(state.analysis, state.hits, ev.documents) if not sentences else "",
         )

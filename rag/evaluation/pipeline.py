@@ -23,7 +23,19 @@ from rag.evaluation.summary import Summary, latency, summarise
 
 GOLD_FILE = Path("eval/gold.jsonl")
 LABELS_FILE = Path("eval/grounding_labels.jsonl")
-TAGS = ("number", "date", "paraphrase", "cross", "criticism", "reception", "followup")
+TAGS = (
+    "number",
+    "date",
+    "paraphrase",
+    "cross",
+    "criticism",
+    "reception",
+    "followup",
+    "casual",
+    "typo",
+    "near-domain",
+    "far",
+)
 
 
 @dataclass(frozen=True)
@@ -58,12 +70,15 @@ def by_tag(outcomes: Sequence[Outcome], threshold: float) -> dict[str, dict[str,
     for tag in TAGS:
         tagged = [o for o in outcomes if tag in o.item.tags]
         if tagged:
-            s = summarise(tagged, threshold)
+            s, at = summarise(tagged, threshold), calibrate.point(tagged, threshold)
             out[tag] = {
                 "questions": float(len(tagged)),
                 "hit_at_5": s.hit_at_5,
                 "coverage": s.coverage,
                 "citation_precision": s.citation_precision,
+                "abstain_recall": s.abstain_recall,
+                "handled": at.handled,
+                "risk": at.risk,
             }
     return out
 

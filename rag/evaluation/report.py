@@ -127,10 +127,23 @@ def _ablations(results: Results) -> list[str]:
         "",
         "## Test split by question type",
         "",
+        "At the calibrated threshold. Answerable kinds: coverage, citation precision; out-of-scope kinds "
+        "(near-domain, far): abstention recall. Handled right: answered with a citation on gold evidence, "
+        "or abstained when out of scope; risk: share of the answered ones answered wrongly.",
+        "",
         _table(
-            ("tag", "questions", "hit@5", "coverage", "cit. precision"),
+            ("tag", "questions", "hit@5", "coverage", "cit. precision", "abst. recall", "handled right", "risk"),
             [
-                (tag, int(v["questions"]), v["hit_at_5"], v["coverage"], v["citation_precision"])
+                (
+                    tag,
+                    int(v["questions"]),
+                    v["hit_at_5"],
+                    v["coverage"],
+                    v["citation_precision"],
+                    v["abstain_recall"],
+                    v["handled"],
+                    v["risk"],
+                )
                 for tag, v in results.test_by_tag.items()
             ],
         ),

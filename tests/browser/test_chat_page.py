@@ -72,7 +72,7 @@ def test_open_source_question_is_answered_and_its_span_highlighted(page: Watched
 def test_out_of_scope_question_abstains_with_related_reading(page: Watched) -> None:
     p = page.page
     ask(page, "What is the capital of Australia?", 1)
-    expect(p.locator("#rag-chat .rag-abstain")).to_contain_text("The documents don't cover this.")
+    expect(p.locator("#rag-chat .rag-abstain")).to_contain_text("The documents don't answer this question.")
     expect(p.locator("#rag-chat a.rag-cite")).to_have_count(0)
     panel = p.locator("#rag-sources-panel")
     expect(panel).to_contain_text("Related reading")
