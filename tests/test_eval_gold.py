@@ -92,3 +92,17 @@ def test_span_helper_turns_a_quote_into_offsets() -> None:
     assert (typographic["start"], typographic["quote"]) == (4, "China’s plan")
     with pytest.raises(ConfigError, match="more than once"):
         locate("plan and plan", "plan")
+
+
+def test_every_suite_has_valid_gold_on_its_own_corpus() -> None:
+    from rag.evaluation.suite import suite_folders
+
+    folders = suite_folders(REPO)
+    assert [f.name for f in folders] == ["squad"]
+    for folder in folders:
+        items = load_gold(folder / "gold.jsonl")
+        texts = {p.stem: p.read_text(encoding="utf-8") for p in (folder / "corpus").glob("*.txt")}
+        assert sum(i.answerable for i in items) >= 30 and sum(not i.answerable for i in items) >= 30
+        for g in (g for i in items for g in i.evidence):
+            assert texts[g.doc_id][g.start : g.end] == g.quote, (folder.name, g.doc_id, g.start)
+        assert (folder / "README.md").read_text().count("CC BY-SA") >= 1

@@ -27,6 +27,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--gold", metavar="FILE", default="eval/gold.jsonl", help="gold questions (JSON lines)")
     p.add_argument("--labels", metavar="FILE", default="eval/grounding_labels.jsonl", help="labelled sentences")
     p.add_argument("--no-ablations", action="store_true", help="skip the ablation runs")
+    p.add_argument("--no-suites", action="store_true", help="skip the second corpora in eval/suites/")
     p.add_argument("--check", action="store_true", help="write nothing; exit 1 when numbers differ from --out")
     add_paths(p)
     p.set_defaults(run=run)
@@ -34,6 +35,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from rag.evaluation import pipeline, report
+    from rag.evaluation.suite import suite_folders
 
     out = Path(args.out)
     committed = out / "metrics.json"
@@ -47,6 +49,7 @@ def run(args: argparse.Namespace) -> int:
         gold_file=Path(args.gold),
         labels_file=Path(args.labels),
         ablations=not args.no_ablations,
+        suites=[] if args.no_suites else suite_folders(config.root),
         progress=progress,
         say=say,
     )

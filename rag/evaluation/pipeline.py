@@ -19,6 +19,7 @@ from rag.evaluation.gold import GoldItem, load_gold
 from rag.evaluation.grounding import Grounder
 from rag.evaluation.metrics import prf
 from rag.evaluation.runner import Outcome, run
+from rag.evaluation.suite import run_suite
 from rag.evaluation.summary import Summary, latency, summarise
 
 GOLD_FILE = Path("eval/gold.jsonl")
@@ -53,6 +54,7 @@ class Results:
     machine: dict[str, float] = field(default_factory=dict)
     outcomes: list[Outcome] = field(default_factory=list, repr=False)
     sweep: list[calibrate.SweepPoint] = field(default_factory=list, repr=False)
+    suites: dict[str, dict[str, Any]] = field(default_factory=dict)  # second corpora (rag/evaluation/suite.py)
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
@@ -120,6 +122,7 @@ def evaluate(
     gold_file: Path = GOLD_FILE,
     labels_file: Path = LABELS_FILE,
     ablations: bool = True,
+    suites: Sequence[Path] = (),
     progress: bool = True,
     say: Callable[[str], None] = lambda _m: None,
 ) -> Results:
@@ -158,7 +161,18 @@ def evaluate(
         machine=machine(),
         outcomes=outcomes,
         sweep=sweep,
+        suites=_suites(assistant, suites, t, progress, say),
     )
+
+
+def _suites(
+    assistant: Assistant, folders: Sequence[Path], threshold: float, progress: bool, say: Callable[[str], None]
+) -> dict[str, dict[str, Any]]:
+    out = {}
+    for folder in folders:
+        say(f"Second corpus {folder.name}: indexing and answering …")
+        out[folder.name] = run_suite(assistant, folder, threshold, progress=progress)
+    return out
 
 
 def machine() -> dict[str, float]:

@@ -173,6 +173,39 @@ def _grounding(results: Results) -> list[str]:
     ]
 
 
+def _suites(results: Results) -> list[str]:
+    if not results.suites:
+        return []
+    lines = [
+        "## Second corpus (nothing tuned on it)",
+        "",
+        "Each suite in `eval/suites/` (its README gives provenance and licence) is indexed on its own and "
+        f"answered at the threshold calibrated above ({results.calibration['chosen']}). Answer in citation: "
+        "the gold answer text is inside a quote of the answer (answerable questions; an abstention counts "
+        "as a miss); naive: the top dense chunk, always cited. Trap abstention: unanswerable questions "
+        "whose plausible answer sits in the same paragraph.",
+        "",
+    ]
+    rows = []
+    for name, suite in results.suites.items():
+        for part in ("dev", "test", "all"):
+            f = suite[part]
+            rows.append(
+                (
+                    f"{name} {part}",
+                    int(f["answerable"]),
+                    int(f["traps"]),
+                    f["answer_in_citation"],
+                    f["naive_answer_in_citation"],
+                    f["hit_at_5"],
+                    f["coverage"],
+                    f["trap_abstain_recall"],
+                )
+            )
+    header = ("suite", "answerable", "traps", "answer in citation", "naive", "hit@5", "coverage", "trap abstention")
+    return [*lines, _table(header, rows), ""]
+
+
 def _latency(results: Results) -> list[str]:
     return [
         "## Latency (ms, this machine, all questions; not reproducible)",
@@ -187,7 +220,7 @@ def _latency(results: Results) -> list[str]:
 
 
 def markdown(results: Results) -> str:
-    sections = (_intro, _calibration, _ablations, _grounding, _latency)
+    sections = (_intro, _calibration, _ablations, _grounding, _suites, _latency)
     return "\n".join(line for section in sections for line in section(results))
 
 
