@@ -45,13 +45,15 @@ _TYPE_WORDS = frozenset(
 )
 
 
-def support_factor(question: Question, asked: Facts, facts: Facts, lexicon: Lexicon, idf: dict[str, float]) -> float:
+def support_factor(
+    question: Question, asked: Facts, facts: Facts, lexicon: Lexicon, idf: dict[str, float], top: float
+) -> float:
     """In (0, 1]: 1 when the sentence has the expected type, every name the question asks about, and
-    the words of what it asks about those names. `asked` holds the question's own facts."""
+    the words of what it asks about those names. `asked` holds the question's own facts; `top` is
+    the weight of a word the corpus never uses (the highest IDF)."""
     factor = 1.0 if has_expected_type(question, asked, facts) else TYPE_MISSING
     if asked.countries and not (asked.countries & facts.countries) and facts.countries - asked.countries:
         factor *= ENTITY_SWAPPED  # asked about one country, the sentence talks about another
-    top = max(idf.values(), default=1.0)
     predicate = [t for t in dict.fromkeys(question.tokens) if t not in question.entities and t not in _TYPE_WORDS]
     if predicate:
         total = sum(idf.get(t, top) for t in predicate)
