@@ -13,8 +13,10 @@ export GRADIO_ANALYTICS_ENABLED := False
 
 .PHONY: run test lint typecheck pytest index clean setup bench
 
+PORT ?= 7860
+
 run: $(VENV)/.app
-	$(BIN)/rag serve
+	$(BIN)/rag serve --port $(PORT)
 
 index: $(VENV)/.app
 	$(BIN)/rag index

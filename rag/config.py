@@ -24,6 +24,7 @@ ENV_VARS = {
     "RAG_CACHE_DIR": "cache_dir",
     "RAG_QUERY_BACKEND": "query_backend",
     "RAG_CHAT_UI": "chat_ui",
+    "RAG_ALLOWED_HOSTS": "allowed_hosts",
 }
 
 
@@ -61,6 +62,8 @@ class Config:
     history_turns: int = 2
     # The web chat `rag serve` mounts beside the API, as "module:function" ("" = the API alone).
     chat_ui: str = "ui.app:mount"
+    # Extra Host names the server answers for, comma-separated (127.0.0.1, localhost and [::1] always).
+    allowed_hosts: str = ""
 
     def __post_init__(self) -> None:
         checks = [

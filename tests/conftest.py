@@ -71,6 +71,17 @@ def tiny_assistant(root: Path) -> Assistant:
     return Assistant.load(config, HashingEmbedder(256), progress=False)
 
 
+def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:  # type: ignore[no-untyped-def]
+    """Skipped tests are said loudly in every run: a green run with skips is not what CI checks."""
+    skipped = terminalreporter.stats.get("skipped", [])
+    if not skipped:
+        return
+    terminalreporter.section(f"{len(skipped)} TESTS WERE SKIPPED: this run checked less than CI does", red=True)
+    for report in skipped:
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        terminalreporter.write_line(f"SKIPPED {report.nodeid}: {reason}", yellow=True)
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """In CI every test must run: a skip there (missing chromium, missing seeds…) fails the run."""
     if os.environ.get("CI", "").lower() not in ("1", "true", "yes"):

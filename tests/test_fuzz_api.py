@@ -25,7 +25,8 @@ CHECKS = {
 
 @pytest.fixture(scope="module")
 def api_schema(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    app = create_app(tiny_assistant(tmp_path_factory.mktemp("fuzz")))
+    # schemathesis calls the app as host "testserver": allowed like any configured host name
+    app = create_app(tiny_assistant(tmp_path_factory.mktemp("fuzz")), allowed_hosts=("testserver",))
     return schemathesis.openapi.from_asgi(
         "/openapi.json", app, config=schemathesis.Config.from_dict({"checks": CHECKS})
     )

@@ -15,6 +15,8 @@ from rag.http.app import create_app
 from tests.conftest import tiny_assistant
 from ui.app import mount
 
+LOCAL = "http://127.0.0.1"  # the Host guard refuses TestClient's default "testserver"
+
 QUESTION = "When was the Action Plan released?"
 
 
@@ -25,7 +27,7 @@ def shared_assistant(tmp_path_factory: pytest.TempPathFactory) -> Assistant:
 
 @pytest.fixture(scope="module")
 def client(shared_assistant: Assistant) -> Iterator[TestClient]:
-    with TestClient(create_app(shared_assistant, chat=mount)) as c:
+    with TestClient(create_app(shared_assistant, chat=mount), base_url=LOCAL) as c:
         yield c
 
 
@@ -171,7 +173,7 @@ def test_errors_do_not_leak_tracebacks_or_paths(
 
     app = create_app(shared_assistant)
     monkeypatch.setattr(shared_assistant, "ask", fail)
-    r = TestClient(app, raise_server_exceptions=False).post("/api/ask", json={"question": QUESTION})
+    r = TestClient(app, base_url=LOCAL, raise_server_exceptions=False).post("/api/ask", json={"question": QUESTION})
     assert r.status_code == 500
     assert "/srv/secret" not in r.text and "Traceback" not in r.text and "server log" in r.json()["detail"]
 
@@ -198,7 +200,7 @@ TOKEN = "s3cret-token_1"
 
 @pytest.fixture
 def guarded(shared_assistant: Assistant) -> Iterator[TestClient]:
-    with TestClient(create_app(shared_assistant, token=TOKEN, chat=mount), follow_redirects=False) as c:
+    with TestClient(create_app(shared_assistant, token=TOKEN, chat=mount), base_url=LOCAL, follow_redirects=False) as c:
         yield c
 
 
@@ -221,11 +223,11 @@ class TestToken:
         r = guarded.get(f"/?token={TOKEN}")
         assert r.status_code == 303 and r.headers["location"] == "/"
         assert "HttpOnly" in r.headers["set-cookie"] and "SameSite=Strict" in r.headers["set-cookie"]
-        with TestClient(guarded.app, cookies={"rag_token": TOKEN}) as browser:
+        with TestClient(guarded.app, base_url=LOCAL, cookies={"rag_token": TOKEN}) as browser:
             assert browser.get("/").status_code == 200
-        with TestClient(guarded.app, follow_redirects=False) as stranger:
+        with TestClient(guarded.app, base_url=LOCAL, follow_redirects=False) as stranger:
             assert stranger.get("/?token=wrong").status_code == 401
-        with TestClient(guarded.app, cookies={"rag_token": "wrong"}) as forger:
+        with TestClient(guarded.app, base_url=LOCAL, cookies={"rag_token": "wrong"}) as forger:
             assert forger.get("/").status_code == 401
 
 

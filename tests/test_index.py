@@ -90,9 +90,9 @@ def test_index_folder_has_no_leftover_temp_dirs(assistant: Assistant, config) ->
 
 def test_corpus_edit_while_running_is_picked_up_before_answering(assistant: Assistant, config) -> None:  # type: ignore[no-untyped-def]
     plan = config.corpus_path / "plan.txt"
+    assistant.live.FRESHNESS_INTERVAL_S = 0.0  # look at the corpus on every question (default: once a second)
     plan.write_text(plan.read_text().replace("July 26, 2025", "August 1, 2025"))
-    assistant.refresh_if_stale(force_check=True)
-    answer = assistant.ask("When was the Action Plan released?")
+    answer = assistant.ask("When was the Action Plan released?")  # no explicit refresh: ask() notices
     assert any("August 1, 2025" in c.quote for c in answer.citations)
     for c in answer.citations:
         assert (config.root / c.source).read_text()[c.start : c.end] == c.quote

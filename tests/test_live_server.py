@@ -85,7 +85,9 @@ def test_token_is_required_by_api_and_chat_when_set(tmp_path: Path) -> None:
         assert httpx.get(f"{url}/api/health", headers=auth).status_code == 200
         client = Client(url, analytics_enabled=False, verbose=False, headers=auth)
         assert client.predict("When was the Action Plan released?", api_name="/ask")["citations"]
-        with pytest.raises(Exception):  # noqa: B017 - any refusal will do: the client cannot even read the config
+        from gradio_client.exceptions import AuthenticationError
+
+        with pytest.raises(AuthenticationError, match="credentials were not provided"):
             Client(url, analytics_enabled=False, verbose=False)
 
 

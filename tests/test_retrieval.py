@@ -48,7 +48,12 @@ def test_hits_carry_each_retriever_view(assistant: Assistant, mode: str) -> None
     assert answer.passages and [p.rank for p in answer.passages] == list(range(1, len(answer.passages) + 1))
     plan = SearchPlan(k=3, k_dense=5, k_bm25=5, rrf_k=60, mode=mode)
     hits = retrieve(assistant.data, assistant.embedder.embed(["open source"])[0], tokenize("open source"), plan)
+    assert hits and [h.rank for h in hits] == list(range(1, len(hits) + 1)) and len(hits) <= 3
+    assert mode == "bm25" or len(hits) == 3  # keyword search returns only chunks with a matching word
     if mode == "dense":
         assert all(h.dense_rank > 0 and h.bm25_rank == 0 for h in hits)
     if mode == "bm25":
         assert all(h.dense_rank == 0 and h.bm25_rank > 0 for h in hits)
+    if mode == "hybrid":
+        assert all(h.dense_rank > 0 or h.bm25_rank > 0 for h in hits)
+        assert any(h.dense_rank > 0 and h.bm25_rank > 0 for h in hits)  # both lists were fused

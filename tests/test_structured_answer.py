@@ -17,6 +17,8 @@ from rag.http.models import AskRequest
 from rag.limits import K_MAX, MAX_QUESTION_CHARS, MAX_SENTENCES_MAX, MODES
 from rag.types import AnswerSentence
 
+LOCAL = "http://127.0.0.1"  # the Host guard refuses TestClient's default "testserver"
+
 
 def test_sentences_are_the_cited_quotes_in_order(assistant: Assistant) -> None:
     answer = assistant.ask("When was the Action Plan released?", max_sentences=3)
@@ -43,7 +45,7 @@ def test_verify_refuses_a_sentence_that_is_not_its_quote(assistant: Assistant) -
 
 
 def test_the_http_api_returns_the_sentences(assistant: Assistant) -> None:
-    with TestClient(create_app(assistant)) as client:
+    with TestClient(create_app(assistant), base_url=LOCAL) as client:
         body = client.post("/api/ask", json={"question": "When was the Action Plan released?"}).json()
     assert body["sentences"] and all(set(s) == {"text", "citations"} for s in body["sentences"])
 

@@ -10,6 +10,7 @@ import time
 from typing import TYPE_CHECKING, cast
 
 from rag.cli.common import add_paths, config_from, load_assistant, say
+from rag.config import Config
 from rag.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -17,6 +18,25 @@ if TYPE_CHECKING:
 
 TOKEN_ENV = "RAG_API_TOKEN"
 WARM_UP = "What do the documents say?"  # any question loads the model; the answer is discarded
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+# Idle keep-alive connections close after this; beyond MAX_CONNECTIONS uvicorn answers 503 at once.
+KEEP_ALIVE_S = 5
+MAX_CONNECTIONS = 64
+
+
+def served_hosts(host: str, config: Config) -> tuple[str, ...]:
+    """Host names requests may use: the configured ones, the bound address, and this machine's own
+    name and addresses when bound to all interfaces."""
+    hosts = [h.strip() for h in config.allowed_hosts.split(",") if h.strip()]
+    if host in ("0.0.0.0", "::", ""):
+        name = socket.gethostname()
+        try:
+            hosts += [name, socket.getfqdn(), *socket.gethostbyname_ex(name)[2]]
+        except OSError:
+            hosts.append(name)
+    else:
+        hosts.append(host)
+    return tuple(dict.fromkeys(hosts))
 
 
 def load_chat(spec: str) -> ChatMount | None:
@@ -51,6 +71,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
     p.add_argument("--port", type=_port, default=7860, help="port (default 7860)")
+    p.add_argument(
+        "--open",
+        action="store_true",
+        help=f"serve a non-loopback --host without {TOKEN_ENV}: anyone who can reach the port may use it",
+    )
     add_paths(p)
     p.set_defaults(run=run)
 
@@ -68,6 +93,11 @@ def run(args: argparse.Namespace) -> int:
             f"{TOKEN_ENV} may hold only letters, digits and -_.~: "
             "make one with python3 -c 'import secrets; print(secrets.token_urlsafe())'"
         )
+    if args.host not in LOOPBACK and not token and not args.open:
+        raise ConfigError(
+            f"refusing to listen on {args.host} without a token: set {TOKEN_ENV} "
+            "(then open /?token=<token> once in a browser), or pass --open to let anyone who can reach it use it"
+        )
     _check_free(args.host, args.port)  # before the model loads: fail in a second, not after it
     config = config_from(args)
     chat = load_chat(config.chat_ui)  # before the model loads, as above
@@ -80,16 +110,24 @@ def run(args: argparse.Namespace) -> int:
 
     from rag.http.app import create_app
 
-    app = create_app(assistant, token=token or None, chat=chat)
-    if args.host not in ("127.0.0.1", "localhost", "::1") and not token:
-        say(f"warning: listening on {args.host} without a token: anyone who can reach it can use it ({TOKEN_ENV})")
+    app = create_app(assistant, token=token or None, chat=chat, allowed_hosts=served_hosts(args.host, config))
+    if args.host not in LOOPBACK and not token:
+        say(f"open server: listening on {args.host} without a token, anyone who can reach it can use it (--open)")
     where = (
         f"the chat on http://{args.host}:{args.port} and the API at /api"
         if chat
         else f"the API at /api on http://{args.host}:{args.port}"
     )
     say(f"Serving {where}  (Ctrl+C to stop)")
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning", server_header=False)
+    uvicorn.run(
+        app,
+        host=args.host,
+        port=args.port,
+        log_level="warning",
+        server_header=False,
+        timeout_keep_alive=KEEP_ALIVE_S,
+        limit_concurrency=MAX_CONNECTIONS,
+    )
     return 0
 
 

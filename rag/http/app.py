@@ -6,17 +6,18 @@ the server log."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException
 
 from rag.assistant import Assistant
 from rag.errors import QuestionError, RagError
-from rag.http.guard import BodyLimit, TokenGuard
+from rag.http.guard import BodyLimit, HeadAsGet, HostGuard, SecurityHeaders, TokenGuard
 from rag.http.models import AskRequest, DocumentDetail, DocumentSummary, ErrorBody, Health
 from rag.http.shared import SharedAssistant
 from rag.types import Answer, Document, Turn
@@ -37,8 +38,15 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 ChatMount = Callable[[FastAPI, SharedAssistant], None]
 
 
-def create_app(assistant: Assistant, token: str | None = None, *, chat: ChatMount | None = None) -> FastAPI:
-    """The API (and, given a `chat` mount, the web chat at `/`) over one loaded assistant."""
+def create_app(
+    assistant: Assistant,
+    token: str | None = None,
+    *,
+    chat: ChatMount | None = None,
+    allowed_hosts: Sequence[str] = (),
+) -> FastAPI:
+    """The API (and, given a `chat` mount, the web chat at `/`) over one loaded assistant. Requests
+    must name this machine in their Host header (127.0.0.1, localhost, [::1]) or one of `allowed_hosts`."""
     shared = SharedAssistant(assistant)
     app = FastAPI(
         title=f"Grounded Q&A over {shared.collection.name}",
@@ -54,6 +62,9 @@ def create_app(assistant: Assistant, token: str | None = None, *, chat: ChatMoun
     app.add_middleware(BodyLimit, api_bytes=API_BODY_BYTES, other_bytes=CHAT_BODY_BYTES)
     if token:
         app.add_middleware(TokenGuard, token=token)
+    app.add_middleware(HeadAsGet)
+    app.add_middleware(HostGuard, allowed=tuple(allowed_hosts))
+    app.add_middleware(SecurityHeaders)  # outermost: refusals carry the headers too
     return app
 
 
@@ -65,7 +76,13 @@ def _add_routes(app: FastAPI, shared: SharedAssistant) -> None:
         history = [Turn(t.question, t.answer) for t in body.history]
         return shared.ask(body.question, history, k=body.k, mode=body.mode, max_sentences=body.max_sentences)
 
-    @app.get("/api/documents", response_model=list[DocumentSummary], responses=ERRORS, tags=["documents"])
+    @app.api_route(
+        "/api/documents",
+        methods=["GET", "HEAD"],
+        response_model=list[DocumentSummary],
+        responses=ERRORS,
+        tags=["documents"],
+    )
     def documents() -> list[DocumentSummary]:
         return [DocumentSummary(**_summary(d)) for d in shared.documents.values()]
 
@@ -90,10 +107,37 @@ def _add_routes(app: FastAPI, shared: SharedAssistant) -> None:
             status="ok", version=__version__, model=a.model_id, documents=len(a.documents), chunks=len(a.data.chunks)
         )
 
-    @app.api_route("/api/{rest:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"], include_in_schema=False)
-    def unknown(rest: str) -> JSONResponse:
+    _add_fallback(app)
+
+
+def _add_fallback(app: FastAPI) -> None:
+    @app.api_route("/api/{rest:path}", methods=[*ALL_METHODS], include_in_schema=False)
+    def unknown(rest: str, request: Request) -> JSONResponse:
         # Without this the chat mounted at `/` would answer unknown API paths with its HTML page.
+        allowed = _methods_for(app, request)
+        if allowed:
+            names = ", ".join(sorted(allowed))
+            return JSONResponse(
+                {"detail": f"{request.method} is not allowed here: use {names}"},
+                status_code=405,
+                headers={"allow": names},
+            )
         return _error(404, "no such API endpoint: see /openapi.json for the endpoints")
+
+
+ALL_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
+def _methods_for(app: FastAPI, request: Request) -> set[str]:
+    """The methods the API's own routes accept at this path ('' when no route has the path)."""
+    from starlette.routing import Match
+
+    scope = {**request.scope, "method": "__none__"}
+    found: set[str] = set()
+    for route in app.routes:
+        if isinstance(route, APIRoute) and "{rest:path}" not in route.path and route.matches(scope)[0] != Match.NONE:
+            found |= set(route.methods or ())
+    return found
 
 
 def _summary(doc: Document) -> dict[str, Any]:
@@ -119,6 +163,18 @@ NOT_JSON = 'the body is not valid JSON: send {"question": "..."} with content-ty
 NOT_UTF8 = 'the body could not be decoded (is it UTF-8?): send {"question": "..."} as UTF-8 JSON'
 
 
+TOO_DEEP = 'the JSON is nested too deeply to read: send {"question": "..."} with a flat history list'
+
+
+def _undecodable(body: bytes) -> str:
+    """Why FastAPI could not even parse the body: not UTF-8, or valid text nested past the parser's limit."""
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return NOT_UTF8
+    return TOO_DEEP if body.count(b"[") + body.count(b"{") > 500 else NOT_JSON
+
+
 def _problem(error: Any) -> str:
     if error.get("type") == "json_invalid":
         return NOT_JSON
@@ -138,7 +194,7 @@ def _add_error_handlers(app: FastAPI) -> None:
         # FastAPI answers a body it cannot even decode (invalid UTF-8) with a bare 400 "There was an
         # error parsing the body": for the API that is invalid input like any other, so 422 saying why.
         if exc.status_code == 400 and request.url.path.startswith("/api/"):
-            return _error(422, "invalid request: " + NOT_UTF8)
+            return _error(422, "invalid request: " + _undecodable(await request.body()))
         return JSONResponse({"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers)
 
     @app.exception_handler(QuestionError)

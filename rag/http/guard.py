@@ -1,5 +1,6 @@
-"""ASGI middleware in front of both the API and the mounted chat: a request body size limit and the
-optional bearer token. Pure ASGI (not BaseHTTPMiddleware) so streaming chat responses pass untouched."""
+"""ASGI middleware in front of both the API and the mounted chat: the Host allow-list (DNS
+rebinding), security headers on every response, a request body size limit and the optional bearer
+token. Pure ASGI (not BaseHTTPMiddleware) so streaming chat responses pass untouched."""
 
 from __future__ import annotations
 
@@ -17,6 +18,16 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 COOKIE = "rag_token"
+# Names a browser may use for a server on this machine; others come from the allowed_hosts setting.
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+# Sent with every response, the chat's included: no framing by other sites (clickjacking), no MIME
+# sniffing, no referrer leaking the token-bearing URL.
+SECURITY_HEADERS = (
+    (b"x-frame-options", b"DENY"),
+    (b"content-security-policy", b"frame-ancestors 'none'"),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"no-referrer"),
+)
 
 
 async def send_json(send: Send, status: int, detail: str, headers: list[tuple[bytes, bytes]] | None = None) -> None:
@@ -24,6 +35,76 @@ async def send_json(send: Send, status: int, detail: str, headers: list[tuple[by
     head = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()), *(headers or [])]
     await send({"type": "http.response.start", "status": status, "headers": head})
     await send({"type": "http.response.body", "body": body})
+
+
+def host_name(header: str) -> str:
+    """The host part of a Host header, lower case, without port or IPv6 brackets."""
+    header = header.strip().lower()
+    if header.startswith("["):
+        return header[1 : header.find("]")] if "]" in header else header
+    return header.rsplit(":", 1)[0] if header.count(":") == 1 else header
+
+
+class HostGuard:
+    """421 for a Host header that names another site: a page whose domain was re-pointed at
+    127.0.0.1 (DNS rebinding) must not read the corpus through a visitor's browser."""
+
+    def __init__(self, app: ASGIApp, allowed: tuple[str, ...]) -> None:
+        self.app = app
+        self.allowed = {host_name(h) for h in (*LOOPBACK_HOSTS, *allowed) if h}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+            return
+        host = host_name(dict(scope["headers"]).get(b"host", b"").decode("latin-1"))
+        if host in self.allowed:
+            await self.app(scope, receive, send)
+        elif scope["type"] == "websocket":
+            await send({"type": "websocket.close", "code": 1008})
+        else:
+            shown = host[:60] or "(none)"
+            await send_json(
+                send, 421, f"this server does not answer for host {shown!r}: use http://127.0.0.1 or set allowed_hosts"
+            )
+
+
+class SecurityHeaders:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                present = {k.lower() for k, _ in message.get("headers", [])}
+                extra = [(k, v) for k, v in SECURITY_HEADERS if k not in present]
+                message = {**message, "headers": [*message.get("headers", []), *extra]}
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
+class HeadAsGet:
+    """HEAD works wherever GET does: answered as GET with the body left out (headers, length included)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def without_body(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                message = {**message, "body": b""}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, without_body)
 
 
 class BodyLimit:
@@ -98,7 +179,9 @@ class TokenGuard:
         auth = headers.get(b"authorization", b"").decode("latin-1")
         cookies = SimpleCookie(headers.get(b"cookie", b"").decode("latin-1"))
         cookie = cookies[COOKIE].value if COOKIE in cookies else ""
-        if (auth.startswith("Bearer ") and self._matches(auth[7:].strip())) or (cookie and self._matches(cookie)):
+        scheme, _, credentials = auth.partition(" ")
+        bearer = scheme.lower() == "bearer" and self._matches(credentials.strip())  # the scheme is case-insensitive
+        if bearer or (cookie and self._matches(cookie)):
             await self.app(scope, receive, send)
             return
         query = parse_qsl(scope.get("query_string", b"").decode("latin-1"))
@@ -119,7 +202,8 @@ class TokenGuard:
 
     async def _set_cookie_and_redirect(self, scope: Scope, query: list[tuple[str, str]], send: Send) -> None:
         rest = urlencode([(k, v) for k, v in query if k != "token"])
-        location = scope["path"] + (f"?{rest}" if rest else "")
+        # One leading slash only: "//evil.example/x" would send the browser to another site.
+        location = "/" + scope["path"].lstrip("/\\") + (f"?{rest}" if rest else "")
         cookie = f"{COOKIE}={self.token.decode()}; Path=/; HttpOnly; SameSite=Strict"
         await send(
             {

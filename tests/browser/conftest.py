@@ -95,6 +95,16 @@ def page(browser: Any, chat_url: str) -> Iterator[Watched]:
 
     context.route("**/*", route)
 
+    def route_socket(ws: Any) -> None:
+        # context.route never sees WebSockets: they have a router of their own.
+        if ws.url.startswith("ws://127.0.0.1:"):
+            ws.connect_to_server()
+        else:
+            watched.outside.append(ws.url)
+            ws.close()
+
+    context.route_web_socket("**/*", route_socket)
+
     def on_dialog(d: Any) -> None:
         watched.dialogs.append(d.message)
         d.dismiss()

@@ -138,3 +138,15 @@ def test_a_20000_character_line_wraps_in_full_without_widening_the_page(page: Wa
     ask(page, LONG_WORD[:1500] + " ?", 2)  # a question that is itself one long word
     expect(p.locator("#rag-chat")).to_contain_text(LONG_WORD[:1500])
     assert no_page_scroll_sideways(page)
+
+
+def test_websockets_to_other_hosts_are_blocked_and_recorded(page: Watched) -> None:
+    """The allow-list sees WebSockets too (context.route alone never did)."""
+    p = page.page
+    p.evaluate("() => { window.probe = new WebSocket('ws://example.invalid/socket'); }")
+    for _ in range(50):
+        if page.outside:
+            break
+        p.wait_for_timeout(100)
+    assert [u for u in page.outside if "example.invalid" in u], page.outside
+    page.outside.clear()  # recorded as it should be: the fixture's final check is for unexpected ones
