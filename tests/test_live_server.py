@@ -132,3 +132,46 @@ def test_serve_reports_a_busy_port_in_one_line(capsys: pytest.CaptureFixture[str
         assert main(["serve", "--port", str(port)]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and f"cannot listen on 127.0.0.1:{port}" in err[0] and "--port" in err[0]
+
+
+def test_slow_and_silent_clients_are_cut_off_while_health_stays_fast(server: tuple[str, Path]) -> None:
+    """30 clients trickling a header line a second and 30 that send nothing are all dropped after the
+    header deadline; meanwhile /api/health keeps answering at once."""
+    import socket
+    import time
+    from urllib.parse import urlparse
+
+    from rag.http.protocol import HEADER_TIMEOUT_S
+
+    url = server[0]
+    address = (urlparse(url).hostname or "127.0.0.1", urlparse(url).port or 80)
+    trickling = [socket.create_connection(address) for _ in range(30)]
+    silent = [socket.create_connection(address) for _ in range(30)]
+    for s in trickling:
+        s.sendall(b"GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+    for s in trickling + silent:
+        s.settimeout(0.05)
+    started, closed, slowest_health = time.monotonic(), set(), 0.0
+    while len(closed) < 60 and time.monotonic() - started < HEADER_TIMEOUT_S + 8:
+        t = time.monotonic()
+        assert httpx.get(f"{url}/api/health", timeout=5).status_code == 200
+        slowest_health = max(slowest_health, time.monotonic() - t)
+        for i, s in enumerate(trickling + silent):
+            if i in closed:
+                continue
+            try:
+                if i < 30:
+                    s.sendall(b"X-Slow: 1\r\n")
+                if s.recv(1) == b"":
+                    closed.add(i)
+            except (TimeoutError, BlockingIOError):
+                pass
+            except OSError:
+                closed.add(i)
+        time.sleep(1)
+    elapsed = time.monotonic() - started
+    for s in trickling + silent:
+        s.close()
+    assert len(closed) == 60, f"{60 - len(closed)} slow or silent connections still open after {elapsed:.0f} s"
+    assert HEADER_TIMEOUT_S - 1 <= elapsed <= HEADER_TIMEOUT_S + 8
+    assert slowest_health < 1.0, slowest_health

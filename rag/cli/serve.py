@@ -21,7 +21,7 @@ WARM_UP = "What do the documents say?"  # any question loads the model; the answ
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 # Idle keep-alive connections close after this; beyond MAX_CONNECTIONS uvicorn answers 503 at once.
 KEEP_ALIVE_S = 5
-MAX_CONNECTIONS = 64
+MAX_CONNECTIONS = 256
 
 
 def served_hosts(host: str, config: Config) -> tuple[str, ...]:
@@ -109,6 +109,7 @@ def run(args: argparse.Namespace) -> int:
     import uvicorn
 
     from rag.http.app import create_app
+    from rag.http.protocol import DeadlineH11Protocol
 
     app = create_app(assistant, token=token or None, chat=chat, allowed_hosts=served_hosts(args.host, config))
     if args.host not in LOOPBACK and not token:
@@ -127,6 +128,7 @@ def run(args: argparse.Namespace) -> int:
         server_header=False,
         timeout_keep_alive=KEEP_ALIVE_S,
         limit_concurrency=MAX_CONNECTIONS,
+        http=DeadlineH11Protocol,  # slow or silent clients are cut off after HEADER_TIMEOUT_S
     )
     return 0
 

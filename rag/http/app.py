@@ -76,13 +76,7 @@ def _add_routes(app: FastAPI, shared: SharedAssistant) -> None:
         history = [Turn(t.question, t.answer) for t in body.history]
         return shared.ask(body.question, history, k=body.k, mode=body.mode, max_sentences=body.max_sentences)
 
-    @app.api_route(
-        "/api/documents",
-        methods=["GET", "HEAD"],
-        response_model=list[DocumentSummary],
-        responses=ERRORS,
-        tags=["documents"],
-    )
+    @app.get("/api/documents", response_model=list[DocumentSummary], responses=ERRORS, tags=["documents"])
     def documents() -> list[DocumentSummary]:
         return [DocumentSummary(**_summary(d)) for d in shared.documents.values()]
 
