@@ -109,3 +109,22 @@ def test_serve_listens_on_loopback_by_default() -> None:
     parser = argparse.ArgumentParser()
     add_parser(parser.add_subparsers())
     assert parser.parse_args(["serve"]).host == "127.0.0.1"
+
+
+BOGUS_GRADIO = [
+    ("POST", "/gradio_api/call/nope", {"data": []}),
+    ("POST", "/gradio_api/run/nope", {"data": []}),
+    ("POST", "/gradio_api/api/nope", {"data": []}),
+    ("GET", "/gradio_api/call/nope/some-event", None),
+    ("POST", "/gradio_api/queue/join", {"fn_index": 999, "data": [], "session_hash": "x"}),
+]
+
+
+@pytest.mark.parametrize(("method", "path", "body"), BOGUS_GRADIO)
+def test_bogus_gradio_requests_get_a_one_line_4xx(assistant: Assistant, method: str, path: str, body: Any) -> None:
+    with TestClient(create_app(assistant, chat=mount), base_url=LOCAL, raise_server_exceptions=False) as client:
+        r = client.request(method, path, json=body) if body is not None else client.request(method, path)
+        assert r.status_code == 404, (path, r.status_code, r.text[:200])
+        assert "\n" not in r.text and r.json()["detail"]
+        ok = client.post("/gradio_api/call/ask", json={"data": ["When was the plan released?", [], 5, 4, "hybrid"]})
+        assert ok.status_code == 200 and ok.json()["event_id"]  # real endpoints still work

@@ -174,4 +174,4 @@ def test_slow_and_silent_clients_are_cut_off_while_health_stays_fast(server: tup
         s.close()
     assert len(closed) == 60, f"{60 - len(closed)} slow or silent connections still open after {elapsed:.0f} s"
     assert HEADER_TIMEOUT_S - 1 <= elapsed <= HEADER_TIMEOUT_S + 8
-    assert slowest_health < 1.0, slowest_health
+    assert slowest_health < 3.0, slowest_health  # never held up by the slow sockets (10 s)

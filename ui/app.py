@@ -13,6 +13,7 @@ from rag.runtime import stay_offline
 from rag.types import Answer, Turn
 from ui import render
 from ui.assets import CSS, HEAD, OPEN_DOC_JS
+from ui.guard import GradioRequestGuard
 
 # The chat is an entry point of its own (tests and host apps import it without the `rag` command):
 # before gradio is imported and any Blocks is built, or Gradio phones home.
@@ -205,9 +206,13 @@ def theme() -> Any:
 
 
 def mount(app: Any, shared: SharedAssistant) -> None:
+    blocks = build_blocks(shared)
+    dependencies = blocks.get_config_file()["dependencies"]
+    names = frozenset(str(d["api_name"]) for d in dependencies if d.get("api_name"))
+    app.add_middleware(GradioRequestGuard, api_names=names, fn_ids=frozenset(int(d["id"]) for d in dependencies))
     gr.mount_gradio_app(
         app,
-        build_blocks(shared),
+        blocks,
         path="/",
         footer_links=["api"],
         run_history=False,

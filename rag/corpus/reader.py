@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,11 +28,37 @@ class Corpus:
 
 
 def corpus_files(corpus_dir: Path) -> list[Path]:
+    """The documents below `corpus_dir`: regular files whose real path lies inside it."""
+    return [p for p, why in _candidates(corpus_dir) if not why]
+
+
+def refused_files(corpus_dir: Path) -> list[tuple[Path, str]]:
+    """Files with a document suffix that are not documents: symlinks out of the corpus, devices,
+    FIFOs, sockets. Anyone who can place a file in the folder must not publish others with it."""
+    return [(p, why) for p, why in _candidates(corpus_dir) if why]
+
+
+def _candidates(corpus_dir: Path) -> list[tuple[Path, str]]:
     if not corpus_dir.is_dir():
         raise CorpusError(f"corpus folder {corpus_dir} does not exist: create it and add .txt/.md/.html/.pdf files")
-    return sorted(
-        p for p in corpus_dir.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES and not p.name.startswith(".")
-    )
+    inside = corpus_dir.resolve()
+    found = []
+    for p in sorted(corpus_dir.rglob("*")):
+        if p.suffix.lower() not in SUFFIXES or p.name.startswith("."):
+            continue
+        try:
+            real, mode = p.resolve(), p.stat().st_mode
+        except OSError:
+            continue  # a dangling symlink or a vanished file: nothing to read
+        if stat.S_ISDIR(mode):
+            continue
+        if not real.is_relative_to(inside):
+            found.append((p, f"{p.name}: a link to a file outside the corpus folder: skipped"))
+        elif not stat.S_ISREG(mode):
+            found.append((p, f"{p.name}: not a regular file (a device, FIFO or socket): skipped"))
+        else:
+            found.append((p, ""))
+    return found
 
 
 def _doc_id(rel: Path, taken: set[str]) -> str:
@@ -47,8 +74,9 @@ def read_corpus(corpus_dir: Path, root: Path) -> Corpus:
     raw: list[tuple[Path, str, str, str]] = []
     skipped: list[Skipped] = []
     seen_hashes: dict[str, str] = {}
+    skipped += [Skipped(_relative(path, root, corpus_dir), why) for path, why in refused_files(corpus_dir)]
     for path in corpus_files(corpus_dir):
-        source = _relative(path, root)
+        source = _relative(path, root, corpus_dir)
         try:
             text, title = extract(path)
         except CorpusError as exc:
@@ -84,8 +112,12 @@ def read_corpus(corpus_dir: Path, root: Path) -> Corpus:
     return Corpus(tuple(docs), tuple(skipped))
 
 
-def _relative(path: Path, root: Path) -> str:
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return path.resolve().as_posix()
+def _relative(path: Path, root: Path, corpus_dir: Path) -> str:
+    """`path` relative to the project root, or to the corpus folder's parent when the corpus lives
+    elsewhere: never an absolute server path. The file itself is not resolved (a link out of the
+    corpus must not reveal its target)."""
+    located = path.parent.resolve() / path.name
+    for base in (root.resolve(), corpus_dir.resolve().parent):
+        if located.is_relative_to(base):
+            return located.relative_to(base).as_posix()
+    return f"{corpus_dir.name}/{path.relative_to(corpus_dir).as_posix()}"

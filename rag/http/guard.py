@@ -128,7 +128,7 @@ class BodyLimit:
         while more:
             message = await receive()
             if message["type"] != "http.request":
-                await self.app(scope, _replay(chunks, message, receive), send)
+                await self.app(scope, replay(chunks, message, receive), send)
                 return
             chunks.append(message.get("body", b""))
             size += len(chunks[-1])
@@ -136,14 +136,14 @@ class BodyLimit:
             if size > limit:
                 await self._too_large(send, limit)
                 return
-        await self.app(scope, _replay(chunks, None, receive), send)
+        await self.app(scope, replay(chunks, None, receive), send)
 
     @staticmethod
     async def _too_large(send: Send, limit: int) -> None:
         await send_json(send, 413, f"request body is larger than {limit} bytes: send a shorter question or history")
 
 
-def _replay(chunks: list[bytes], pending: Message | None, receive: Receive) -> Receive:
+def replay(chunks: list[bytes], pending: Message | None, receive: Receive) -> Receive:
     body = b"".join(chunks)
     sent = False
 
