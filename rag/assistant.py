@@ -30,11 +30,12 @@ class Assistant:
         reranker: Reranker | None = None,
         composer: Composer | None = None,
         verifier: Verifier | None = None,
+        on_message: Callable[[str], None] | None = None,
     ) -> None:
         self.embedder = embedder  # built the index; the reference for every vector stored in it
         self.query_embedder = query_embedder or embedder  # embeds questions: the same model, maybe via ONNX
         self.config = config
-        self.live = LiveIndex(data, config, embedder)
+        self.live = LiveIndex(data, config, embedder, say=on_message or (lambda _msg: None))
         self.pipeline = build_pipeline(
             config, self.query_embedder, reranker=reranker, composer=composer, verifier=verifier
         )

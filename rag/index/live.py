@@ -14,6 +14,7 @@ from rag.corpus.metadata import METADATA_FILE
 from rag.corpus.reader import corpus_files
 from rag.errors import ConfigError, IndexCorruptError, IndexMissingError
 from rag.index.build import build_index, corpus_hash, settings_signature
+from rag.index.lock import index_lock
 from rag.index.store import IndexData, load_index
 from rag.protocols import Embedder
 
@@ -58,6 +59,13 @@ def open_index(
     "always" rebuild it, with "never" raise instead."""
     if build not in BUILD_POLICIES:
         raise ConfigError(f"build={build!r} is not one of {', '.join(BUILD_POLICIES)}")
+    if build == "never":
+        return _open(config, embedder, build, progress, say)
+    with index_lock(config.index_path, say):  # decide and build under the lock: never twice
+        return _open(config, embedder, build, progress, say)
+
+
+def _open(config: Config, embedder: Embedder, build: str, progress: bool, say: Callable[[str], None]) -> IndexData:
     reason = "a rebuild was requested" if build == "always" else ""
     if not reason:
         try:
@@ -91,8 +99,11 @@ class LiveIndex:
     # How often `refresh_if_stale` looks at the corpus files (a few stat calls) to notice edits.
     FRESHNESS_INTERVAL_S = 1.0
 
-    def __init__(self, data: IndexData, config: Config, embedder: Embedder) -> None:
+    def __init__(
+        self, data: IndexData, config: Config, embedder: Embedder, say: Callable[[str], None] = lambda _m: None
+    ) -> None:
         self.config = config
+        self.say = say  # where re-index messages go (the server log under `rag serve`)
         self.embedder = embedder  # built the index; a rebuild must use the same model
         self._data = data
         self._lock = threading.Lock()
@@ -103,6 +114,23 @@ class LiveIndex:
     def data(self) -> IndexData:
         return self._data
 
+    def _fresh(self) -> IndexData:
+        """Under the index lock: the index on disk when another process already rebuilt it, else a
+        new build (the corpus changed)."""
+        current = self._data
+        try:
+            on_disk = load_index(self.config.index_path, verify=False)
+            if not staleness(self.config, self.embedder, on_disk.manifest):
+                return on_disk if on_disk.path != current.path else current
+        except (IndexMissingError, IndexCorruptError):
+            pass
+        if not staleness(self.config, self.embedder, current.manifest):
+            return current
+        self.say("The corpus changed: re-indexing …")
+        report = build_index(self.config, self.embedder, progress=False)
+        self.say(f"Re-indexed {report.documents} documents in {report.seconds:.1f} s")
+        return load_index(self.config.index_path, verify=False)
+
     def refresh_if_stale(self, force_check: bool = False) -> bool:
         """Rebuild and swap in a new index when the corpus changed since loading; True if it did."""
         now = time.monotonic()
@@ -112,11 +140,9 @@ class LiveIndex:
         stamp = corpus_stamp(self.config)
         if stamp == self._stamp:
             return False
-        with self._lock:
+        with self._lock, index_lock(self.config.index_path, self.say):
             if stamp == self._stamp:
                 return False
-            if staleness(self.config, self.embedder, self._data.manifest):
-                build_index(self.config, self.embedder, progress=False)
-                self._data = load_index(self.config.index_path, verify=False)
+            self._data = self._fresh()
             self._stamp = stamp
         return True
