@@ -21,6 +21,7 @@ from rag.errors import (
     ModelError,
     QuestionError,
     RagError,
+    StorageError,
 )
 from rag.index.build import BuildReport, build_index
 from rag.limits import K_MAX, MAX_SENTENCES_MAX
@@ -66,6 +67,7 @@ __all__ = [
     "Sentence",
     "SentenceTransformerEmbedder",
     "SpanVerifier",
+    "StorageError",
     "Support",
     "Turn",
     "VectorStore",

@@ -62,7 +62,16 @@ class Assistant:
         say = on_message or (lambda _msg: None)
         data = open_index(config, embedder, build=build, progress=progress, say=say)
         query_embedder = select_query_embedder(config, embedder, say)
-        return cls(data, embedder, config, query_embedder, reranker=reranker, composer=composer, verifier=verifier)
+        return cls(
+            data,
+            embedder,
+            config,
+            query_embedder,
+            reranker=reranker,
+            composer=composer,
+            verifier=verifier,
+            on_message=on_message,
+        )
 
     def ask(
         self,

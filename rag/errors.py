@@ -34,3 +34,16 @@ class QuestionError(RagError):
 
 class CitationError(RagError):
     """A citation does not match its source text: always a bug, never shown as an answer."""
+
+
+class StorageError(RagError):
+    """A file could not be written (disk full, no permission): the previous index stays in use."""
+
+
+def storage_error(what: str, folder: object, exc: OSError, needed_bytes: int = 0) -> StorageError:
+    """One message for a failed write: which folder, why, and how much room the write needed."""
+    need = f" (it needs about {max(1, round(needed_bytes / 1e6))} MB)" if needed_bytes else ""
+    return StorageError(
+        f"cannot write {what} in {folder} ({exc.strerror or exc}){need}: free space there or point "
+        "RAG_INDEX_DIR / RAG_CACHE_DIR at another disk; the previous index is untouched"
+    )

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import numpy as np
 
+from rag.errors import storage_error
+
 
 def text_key(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -57,13 +59,17 @@ class EmbeddingCache:
             items = {k: v for k, v in items.items() if k in wanted}
         if not items:
             return
-        self.file.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.file.parent, suffix=".npz.tmp")
-        os.close(fd)
+        tmp = ""
         try:
+            self.file.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.file.parent, suffix=".npz.tmp")
+            os.close(fd)
             with open(tmp, "wb") as fh:  # a file object: np.savez would append ".npz" to a name
                 np.savez(fh, keys=np.array(list(items), dtype="<U64"), vectors=np.stack(list(items.values())))
             os.replace(tmp, self.file)
+        except OSError as exc:
+            needed = sum(v.nbytes for v in items.values())
+            raise storage_error("the embedding cache", self.file.parent, exc, needed) from exc
         finally:
-            if os.path.exists(tmp):
+            if tmp and os.path.exists(tmp):
                 os.unlink(tmp)

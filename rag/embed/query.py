@@ -81,7 +81,11 @@ def _onnx(config: Config, embedder: SentenceTransformerEmbedder, say: Callable[[
         from rag.embed.onnx_export import export_onnx
 
         say(f"Exporting {embedder.model_id} to ONNX for fast questions (once per model) …")
-        export_onnx(embedder, folder, fingerprint)
+        try:
+            export_onnx(embedder, folder, fingerprint)
+        except OSError as exc:  # disk full or read-only cache: answer with sentence-transformers instead
+            shutil.rmtree(folder, ignore_errors=True)
+            raise ModelError(f"cannot write the ONNX export in {folder.parent} ({exc.strerror or exc})") from exc
         prune_exports(folder)
     variant = "fp32"
     if config.query_backend == "onnx-int8":

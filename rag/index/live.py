@@ -12,7 +12,7 @@ from typing import Any
 from rag.config import Config
 from rag.corpus.metadata import METADATA_FILE
 from rag.corpus.reader import corpus_files
-from rag.errors import ConfigError, IndexCorruptError, IndexMissingError
+from rag.errors import ConfigError, IndexCorruptError, IndexMissingError, RagError
 from rag.index.build import build_index, corpus_hash, settings_signature
 from rag.index.lock import index_lock
 from rag.index.store import IndexData, load_index
@@ -143,6 +143,9 @@ class LiveIndex:
         with self._lock, index_lock(self.config.index_path, self.say):
             if stamp == self._stamp:
                 return False
-            self._data = self._fresh()
-            self._stamp = stamp
+            try:
+                self._data = self._fresh()
+            except RagError as exc:  # disk full, unreadable file…: keep answering from what is loaded
+                self.say(f"Re-indexing failed, still answering from the previous index: {exc}")
+            self._stamp = stamp  # retried when the corpus changes again
         return True

@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from rag.errors import IndexCorruptError, IndexMissingError
+from rag.errors import IndexCorruptError, IndexMissingError, storage_error
 from rag.index import records
 from rag.protocols import LexicalIndex, VectorStore
 from rag.stores import vector_store_class
@@ -82,11 +82,20 @@ def write_index(index_dir: Path, data: IndexData) -> Path:
         os.replace(tmp, final)
         previous = _current_name(index_dir)
         _point_current(index_dir, name)
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise storage_error("the index", index_dir, exc, _size_of(data)) from exc
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     _prune(builds, keep={name, previous})
     return final
+
+
+def _size_of(data: IndexData) -> int:
+    """Roughly what a build writes: the vectors twice (arrays and the vector store) plus the texts."""
+    texts = sum(len(d.text) for d in data.documents) + sum(len(c.text) for c in data.chunks)
+    return 2 * (data.chunk_vectors.nbytes + data.sentence_vectors.nbytes) + 3 * texts
 
 
 def _fsync_tree(folder: Path) -> None:

@@ -1,0 +1,70 @@
+"""Disk full while indexing (issue 13), on a real tmpfs: a one-line error naming the folder, exit 2,
+the previous build untouched and still loaded by a running assistant. Needs root for `mount`; CI
+runs as root, and a skip there fails the run (tests/conftest.py)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from rag import Assistant, HashingEmbedder, load_config
+from rag.cli import main
+from rag.index.store import CURRENT, load_index
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    if os.geteuid() != 0:
+        pytest.skip("mounting a small tmpfs needs root (CI runs as root)")
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(mount)], capture_output=True)
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode().strip()}")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", str(mount)], check=False)
+
+
+def _grow(project: Path) -> None:
+    """A document whose index cannot fit in what is left of the small disk."""
+    words = " ".join(f"word{i}" for i in range(60_000))
+    (project / "corpus" / "big.txt").write_text(f"The big report. {words}.\n", encoding="utf-8")
+
+
+def test_a_full_disk_is_a_one_line_error_and_the_previous_index_stays(
+    cli_project: Path, small_disk: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("RAG_INDEX_DIR", str(small_disk / "index"))
+    assert main(["index"]) == 0
+    before = (small_disk / "index" / CURRENT).read_text()
+    capsys.readouterr()
+    _grow(cli_project)
+    assert main(["index"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "Traceback" not in err and err.count("\n") <= 2, err  # progress lines aside, one error line
+    line = err.splitlines()[-1]
+    assert line.startswith("error: cannot write the index in ") and str(small_disk / "index") in line
+    assert "No space left on device" in line and "MB" in line and "untouched" in line
+    assert (small_disk / "index" / CURRENT).read_text() == before
+    assert load_index(small_disk / "index").manifest["counts"]["documents"] == 2  # verified, intact
+    assert not [p for p in (small_disk / "index" / "builds").iterdir() if p.name.startswith(".tmp")]
+
+
+def test_a_live_refresh_on_a_full_disk_keeps_serving_the_previous_index(cli_project: Path, small_disk: Path) -> None:
+    config = load_config(
+        cli_project, index_dir=small_disk / "index", embed_model="hashing-256", chunk_tokens=24, chunk_overlap=4
+    )
+    said: list[str] = []
+    assistant = Assistant.load(config, HashingEmbedder(256), progress=False, on_message=said.append)
+    before = assistant.data.path
+    assistant.live.FRESHNESS_INTERVAL_S = 0.0
+    _grow(cli_project)
+    answer = assistant.ask("When was the Action Plan released?")
+    assert answer.citations and assistant.data.path == before
+    assert any(m.startswith("Re-indexing failed, still answering from the previous index") for m in said), said
