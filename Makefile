@@ -11,7 +11,11 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export GRADIO_ANALYTICS_ENABLED := False
 
-.PHONY: run test lint typecheck pytest index clean setup bench
+# Exact versions of everything `make run` and `make test` install (made by `make lock`; a test
+# checks it against pyproject.toml, which keeps ranges for people who embed the package).
+LOCK   := .ci/constraints.txt
+
+.PHONY: run test lint typecheck pytest index clean setup bench lock
 
 PORT ?= 7860
 
@@ -47,13 +51,19 @@ $(VENV)/.torch: | $(BIN)/python
 	$(PIP) install --quiet $(TORCH)
 	touch $@
 
-$(VENV)/.app: pyproject.toml $(VENV)/.torch
-	$(PIP) install --quiet -e .
+$(VENV)/.app: pyproject.toml $(LOCK) $(VENV)/.torch
+	$(PIP) install --quiet -c $(LOCK) -e .
 	touch $@
 
-$(VENV)/.dev: pyproject.toml $(VENV)/.torch
-	$(PIP) install --quiet -e '.[dev]'
+$(VENV)/.dev: pyproject.toml $(LOCK) $(VENV)/.torch
+	$(PIP) install --quiet -c $(LOCK) -e '.[dev]'
 	touch $@ $(VENV)/.app
+
+# Re-pin after changing pyproject.toml: upgrade within its ranges, then record the exact versions.
+lock: $(VENV)/.torch
+	$(PIP) install --quiet --upgrade -e '.[dev]' $(TORCH)
+	(echo '# Exact versions for make run / make test (pip constraints). Remake with: make lock'; \
+	 $(BIN)/python -m pip freeze --exclude-editable | sed 's/^torch==\(.*\)+cpu$$/torch==\1/') > $(LOCK)
 
 $(VENV)/.bench: pyproject.toml $(VENV)/.torch
 	$(PIP) install --quiet -e '.[dev,bench]' $(TORCH)
