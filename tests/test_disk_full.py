@@ -68,3 +68,21 @@ def test_a_live_refresh_on_a_full_disk_keeps_serving_the_previous_index(cli_proj
     answer = assistant.ask("When was the Action Plan released?")
     assert answer.citations and assistant.data.path == before
     assert any(m.startswith("Re-indexing failed, still answering from the previous index") for m in said), said
+
+
+@pytest.mark.integration
+def test_a_full_disk_during_the_onnx_export_falls_back_or_fails_in_one_line(small_disk: Path) -> None:
+    from rag.embed.query import select_query_embedder
+    from rag.embed.sentence_transformer import SentenceTransformerEmbedder
+    from rag.errors import ModelError
+    from tests.conftest import REPO
+
+    config = load_config(REPO, cache_dir=small_disk / "cache", index_dir=small_disk / "index")
+    model = SentenceTransformerEmbedder()
+    said: list[str] = []
+    assert select_query_embedder(config, model, said.append) is model  # auto: questions still answered
+    failure = [m for m in said if "cannot write the ONNX export in" in m]
+    assert failure and "No space left on device" in failure[0] and "RAG_CACHE_DIR" in failure[0], said
+    assert not list((small_disk / "cache").rglob("*.onnx"))  # the half-written export is gone
+    with pytest.raises(ModelError, match="No space left on device"):
+        select_query_embedder(config.with_overrides(query_backend="onnx"), model)

@@ -101,6 +101,8 @@ def export_onnx(embedder: SentenceTransformerEmbedder, folder: Path, fingerprint
     try:
         try:
             _export_graph(transformer, input_names, tmp / MODEL_FILE)
+        except OSError:
+            raise  # disk full or unwritable: a storage problem, reported as such by the caller
         except Exception as exc:  # torch raises many types here; any of them means "not exportable"
             raise ModelError(f"torch.onnx.export failed ({type(exc).__name__}: {exc})") from exc
         (tmp / TOKENIZER_FILE).write_text(_tokenizer_json(transformer, embedder.path), encoding="utf-8")

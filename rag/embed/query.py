@@ -85,7 +85,10 @@ def _onnx(config: Config, embedder: SentenceTransformerEmbedder, say: Callable[[
             export_onnx(embedder, folder, fingerprint)
         except OSError as exc:  # disk full or read-only cache: answer with sentence-transformers instead
             shutil.rmtree(folder, ignore_errors=True)
-            raise ModelError(f"cannot write the ONNX export in {folder.parent} ({exc.strerror or exc})") from exc
+            raise ModelError(
+                f"cannot write the ONNX export in {folder.parent} ({exc.strerror or exc}): free space there "
+                "or point RAG_CACHE_DIR at another disk"
+            ) from exc
         prune_exports(folder)
     variant = "fp32"
     if config.query_backend == "onnx-int8":
