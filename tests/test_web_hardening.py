@@ -121,3 +121,14 @@ def test_serving_beyond_loopback_needs_a_token_or_open(cli_project, monkeypatch,
     assert main(["serve", "--host", "0.0.0.0", "--port", "1"]) == 2
     err = capsys.readouterr().err
     assert "without a token" in err and "--open" in err and "Traceback" not in err
+
+
+def test_the_served_host_names_follow_the_bind_address(config) -> None:  # type: ignore[no-untyped-def]
+    import socket
+
+    from rag.cli.serve import served_hosts
+
+    named = config.with_overrides(allowed_hosts="rag.example, docs.lan")
+    assert served_hosts("127.0.0.1", named) == ("rag.example", "docs.lan", "127.0.0.1")
+    everywhere = served_hosts("0.0.0.0", config)
+    assert socket.gethostname() in everywhere and "0.0.0.0" not in everywhere

@@ -8,11 +8,24 @@ from __future__ import annotations
 import fcntl
 import os
 import socket
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TextIO
 
 LOCK_FILE = "LOCK"
+
+
+def _owner(fh: TextIO) -> str:
+    """Who holds the lock, as its owner wrote it; the owner writes just after locking, so wait a moment."""
+    for _ in range(50):
+        fh.seek(0)
+        written = fh.read().strip()
+        if written:
+            return written
+        time.sleep(0.01)
+    return "another process"
 
 
 @contextmanager
@@ -24,8 +37,7 @@ def index_lock(index_dir: Path, say: Callable[[str], None] = lambda _msg: None) 
         try:
             fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            fh.seek(0)
-            owner = fh.read().strip() or "another process"
+            owner = _owner(fh)
             say(f"Waiting for {owner}, which is building the index in {index_dir} …")
             fcntl.flock(fh, fcntl.LOCK_EX)
         fh.seek(0)
