@@ -17,8 +17,9 @@ from rag.verify import numbers
 # tokenizer's stemmer only strips plurals, and a question rarely uses the document's word form.
 PREFIX_MATCH = PREFIX_LETTERS
 
-_RELATIVE_DATE = re.compile(r"\b(days?|weeks?|months?|years?) (prior|earlier|later|before|after|ago)\b", re.I)
-_RELATIVE_DATE_N = re.compile(r"\b\w+ (?:days?|weeks?|months?|years?) (?:prior|earlier|later|before|after|ago)\b", re.I)
+_RELATIVE = r"(?:days?|weeks?|months?|years?) (?:prior|earlier|later|before|after|ago)"
+_RELATIVE_DATE = re.compile(rf"\b{_RELATIVE}\b", re.I)  # "days prior": a date, relative to another
+_RELATIVE_DATE_N = re.compile(rf"\b\w+ {_RELATIVE}\b", re.I)  # with its count ("three days prior")
 _DAY = re.compile(r"\b(?:" + "|".join(MONTHS) + r")\s+(\d{1,2})\b", re.I)
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 _NAME_RUN = re.compile(r"\b[A-Z][a-z]+(?: [A-Z][a-z]+){1,2}\b")
