@@ -71,18 +71,29 @@ def test_a_live_refresh_on_a_full_disk_keeps_serving_the_previous_index(cli_proj
 
 
 @pytest.mark.integration
-def test_a_full_disk_during_the_onnx_export_falls_back_or_fails_in_one_line(small_disk: Path) -> None:
+def test_a_full_disk_during_the_onnx_export_is_a_one_line_error_with_exit_2(
+    small_disk: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     from rag.embed.query import select_query_embedder
     from rag.embed.sentence_transformer import SentenceTransformerEmbedder
-    from rag.errors import ModelError
-    from tests.conftest import REPO
+    from rag.errors import StorageError
+    from tests.conftest import REPO, TINY, write_corpus
 
     config = load_config(REPO, cache_dir=small_disk / "cache", index_dir=small_disk / "index")
     model = SentenceTransformerEmbedder()
-    said: list[str] = []
-    assert select_query_embedder(config, model, said.append) is model  # auto: questions still answered
-    failure = [m for m in said if "cannot write the ONNX export in" in m]
-    assert failure and "No space left on device" in failure[0] and "RAG_CACHE_DIR" in failure[0], said
-    assert not list((small_disk / "cache").rglob("*.onnx"))  # the half-written export is gone
-    with pytest.raises(ModelError, match="No space left on device"):
-        select_query_embedder(config.with_overrides(query_backend="onnx"), model)
+    for backend in ("auto", "onnx"):  # auto does not hide a full disk behind its fallback
+        with pytest.raises(StorageError, match="No space left on device") as caught:
+            select_query_embedder(config.with_overrides(query_backend=backend), model)
+        assert str(small_disk / "cache") in str(caught.value) and "RAG_QUERY_BACKEND=torch" in str(caught.value)
+        assert not list((small_disk / "cache").rglob("*.onnx"))  # the half-written export is gone
+    assert select_query_embedder(config.with_overrides(query_backend="torch"), model) is model  # the named fix
+
+    # The CLI on a tiny project with the real model: the index builds, the export cannot be written.
+    write_corpus(tmp_path / "corpus", TINY)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("RAG_EMBED_MODEL", raising=False)
+    monkeypatch.setenv("RAG_CACHE_DIR", str(small_disk / "cache"))
+    capsys.readouterr()
+    assert main(["ask", "When was the Action Plan released?"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "Traceback" not in err and err.splitlines()[-1].startswith("error: cannot write the ONNX export in "), err

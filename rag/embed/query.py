@@ -16,7 +16,7 @@ from pathlib import Path
 from rag.config import Config
 from rag.embed.onnx import META_FILE, OnnxEmbedder
 from rag.embed.sentence_transformer import SentenceTransformerEmbedder
-from rag.errors import ConfigError, ModelError
+from rag.errors import ConfigError, ModelError, StorageError
 from rag.protocols import Embedder
 
 _SMALL = 1 << 20  # files below this size are hashed whole; larger ones (weights) by name and size
@@ -83,11 +83,14 @@ def _onnx(config: Config, embedder: SentenceTransformerEmbedder, say: Callable[[
         say(f"Exporting {embedder.model_id} to ONNX for fast questions (once per model) …")
         try:
             export_onnx(embedder, folder, fingerprint)
-        except OSError as exc:  # disk full or read-only cache: answer with sentence-transformers instead
+        except OSError as exc:
+            # A full or read-only cache is the operator's to fix, not a model incompatibility, so it
+            # is not hidden behind the auto fallback: the message names the folder and both fixes.
             shutil.rmtree(folder, ignore_errors=True)
-            raise ModelError(
-                f"cannot write the ONNX export in {folder.parent} ({exc.strerror or exc}): free space there "
-                "or point RAG_CACHE_DIR at another disk"
+            raise StorageError(
+                f"cannot write the ONNX export in {folder.parent} ({exc.strerror or exc}): free space there, "
+                "point RAG_CACHE_DIR at another disk, or set RAG_QUERY_BACKEND=torch to skip the export; "
+                "the index is untouched"
             ) from exc
         prune_exports(folder)
     variant = "fp32"
