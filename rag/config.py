@@ -15,6 +15,9 @@ from rag.limits import K_MAX, MAX_QUESTION_CHARS, MAX_SENTENCES_MAX, MODES
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 # How questions are embedded: auto = the ONNX export when the model can be exported, else torch.
 QUERY_BACKENDS = ("auto", "onnx", "onnx-int8", "torch")
+# How a candidate sentence's support is scored: learned = the logistic gate (rag/answer/gate.py),
+# rules = the fixed factors it was trained from (rag/answer/support.py).
+SUPPORT_GATES = ("learned", "rules")
 
 # Environment variables that override a setting, and the setting they set.
 ENV_VARS = {
@@ -23,6 +26,7 @@ ENV_VARS = {
     "RAG_INDEX_DIR": "index_dir",
     "RAG_CACHE_DIR": "cache_dir",
     "RAG_QUERY_BACKEND": "query_backend",
+    "RAG_SUPPORT_GATE": "support_gate",
     "RAG_CHAT_UI": "chat_ui",
     "RAG_ALLOWED_HOSTS": "allowed_hosts",
 }
@@ -57,6 +61,7 @@ class Config:
     evidence_depth: int = 12
     min_sentence_chars: int = 25
     sentence_margin: float = 0.05
+    support_gate: str = "rules"
     abstain_threshold: float = 0.22  # calibrated on the dev split by `rag eval` (eval/reports/report.md)
     max_question_chars: int = MAX_QUESTION_CHARS
     history_turns: int = 2
@@ -87,6 +92,7 @@ class Config:
             ),
             (self.embed_batch_size >= 1, "embed_batch_size", "an integer >= 1"),
             (self.query_backend in QUERY_BACKENDS, "query_backend", f"one of {', '.join(QUERY_BACKENDS)}"),
+            (self.support_gate in SUPPORT_GATES, "support_gate", f"one of {', '.join(SUPPORT_GATES)}"),
             (self.query_threads >= 0, "query_threads", "0 (automatic) or a number of threads"),
         ]
         for ok, name, expected in checks:

@@ -11,7 +11,7 @@ import numpy as np
 from rag.answer.evidence import Evidence
 from rag.answer.facts import Facts, facts_of
 from rag.answer.question import Question
-from rag.answer.support import support_factor
+from rag.answer.support import Signals, signals, support_factor
 from rag.errors import CitationError
 from rag.protocols import Verifier
 from rag.text.sentences import is_heading
@@ -38,6 +38,8 @@ class Scored:
     lexical: float
     chunk_id: str
     factor: float = 1.0  # answer type and names (rag/answer/support.py)
+    rank: int = 1  # retrieval rank of the passage it was taken from
+    signals: Signals | None = None  # what it lacks of what the question asks (None: no analysis)
 
 
 def score_sentences(
@@ -65,10 +67,11 @@ def score_sentences(
             dense = float(ev.sentence_vectors[sid] @ qvec)
             lexical = soft_overlap(qtokens, facts, ev.idf, top)
             blend = SENTENCE_DENSE_SHARE * dense + (1 - SENTENCE_DENSE_SHARE) * lexical
-            factor = 1.0
-            if question is not None and asked is not None:
-                factor = support_factor(question, asked, facts, ev.lexicon, ev.idf, top)
-            scored.append(Scored(sent, blend * factor * prior, dense, lexical, hit.chunk.chunk_id, factor))
+            sig = signals(question, asked, facts, ev.lexicon, ev.idf, top) if question and asked else None
+            factor = support_factor(sig) if sig else 1.0
+            scored.append(
+                Scored(sent, blend * factor * prior, dense, lexical, hit.chunk.chunk_id, factor, hit.rank, sig)
+            )
     return sorted(scored, key=lambda s: -s.score)
 
 

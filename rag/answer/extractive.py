@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from rag.answer import compose
 from rag.answer.abstain import refusal
 from rag.answer.coherence import cohere
+from rag.answer.gate import Gate
 from rag.config import Config
 
 if TYPE_CHECKING:
@@ -20,6 +21,7 @@ class ExtractiveComposer:
     min_sentence_chars: int = Config.min_sentence_chars
     abstain_threshold: float = Config.abstain_threshold
     sentence_margin: float = Config.sentence_margin  # quote sentences scoring within this of the best one
+    gate: Gate | None = None  # the learned support gate; None scores by the rules alone
 
     def compose(self, state: QueryState) -> QueryState:
         if state.notice:
@@ -34,6 +36,8 @@ class ExtractiveComposer:
             state.analysis,
         )
         confidence = max(0.0, min(1.0, scored[0].score)) if scored else 0.0
+        if self.gate is not None:
+            confidence = self.gate.confidence(scored, state.analysis)
         abstained = confidence < self.abstain_threshold
         chosen = [] if abstained else compose.select(scored, ev, state.max_sentences, self.sentence_margin)
         chosen = cohere(chosen, ev, state.max_sentences)

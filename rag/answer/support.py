@@ -4,6 +4,8 @@ and does it name what the question names? Each miss scales the evidence score do
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from rag.answer.facts import Facts
 from rag.answer.lexicon import Lexicon
 from rag.answer.question import Question
@@ -45,28 +47,54 @@ _TYPE_WORDS = frozenset(
 )
 
 
-def support_factor(
+@dataclass(frozen=True)
+class Signals:
+    """What one sentence lacks of what the question asks: the inputs of both the rule-based factor
+    below and the learned gate (rag/answer/gate.py), so the two read the same evidence."""
+
+    type_missing: bool  # no new span of the expected answer type
+    predicate: float  # IDF-weighted share of the asked-about words the sentence has (1 when none)
+    entity_elsewhere: float  # names the corpus has but this sentence lacks, each weighted idf/top
+    entity_absent: int  # names the corpus never uses
+    swapped: bool  # asked about one country, the sentence talks about another
+    numbers_missing: int  # numbers and dates of the question the sentence does not state
+
+
+def signals(
     question: Question, asked: Facts, facts: Facts, lexicon: Lexicon, idf: dict[str, float], top: float
-) -> float:
-    """In (0, 1]: 1 when the sentence has the expected type, every name the question asks about, and
-    the words of what it asks about those names. `asked` holds the question's own facts; `top` is
-    the weight of a word the corpus never uses (the highest IDF)."""
-    factor = 1.0 if has_expected_type(question, asked, facts) else TYPE_MISSING
-    if asked.countries and not (asked.countries & facts.countries) and facts.countries - asked.countries:
-        factor *= ENTITY_SWAPPED  # asked about one country, the sentence talks about another
+) -> Signals:
+    """`asked` holds the question's own facts; `top` is the weight of a word the corpus never uses."""
     predicate = [t for t in dict.fromkeys(question.tokens) if t not in question.entities and t not in _TYPE_WORDS]
+    covered = 1.0
     if predicate:
         total = sum(idf.get(t, top) for t in predicate)
         covered = sum(idf.get(t, top) for t in predicate if facts.has(t)) / total
-        factor *= PREDICATE_MISSING + (1 - PREDICATE_MISSING) * covered
+    elsewhere, absent = 0.0, 0
     for entity in question.entities:
         if entity in facts.tokens:
             continue
         if entity in lexicon.counts:
-            factor *= ENTITY_ELSEWHERE ** (idf.get(entity, top) / top)
+            elsewhere += idf.get(entity, top) / top
         else:
-            factor *= ENTITY_ABSENT
-    return factor
+            absent += 1
+    return Signals(
+        type_missing=not has_expected_type(question, asked, facts),
+        predicate=covered,
+        entity_elsewhere=elsewhere,
+        entity_absent=absent,
+        swapped=bool(asked.countries and not (asked.countries & facts.countries) and facts.countries - asked.countries),
+        numbers_missing=len((asked.quantities | asked.dates) - (facts.quantities | facts.dates | facts.tokens)),
+    )
+
+
+def support_factor(s: Signals) -> float:
+    """In (0, 1]: 1 when the sentence has the expected type, every name the question asks about, and
+    the words of what it asks about those names."""
+    factor = TYPE_MISSING if s.type_missing else 1.0
+    if s.swapped:
+        factor *= ENTITY_SWAPPED
+    factor *= PREDICATE_MISSING + (1 - PREDICATE_MISSING) * s.predicate
+    return factor * ENTITY_ELSEWHERE**s.entity_elsewhere * ENTITY_ABSENT**s.entity_absent
 
 
 def has_expected_type(question: Question, asked: Facts, facts: Facts) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rag.answer.extractive import ExtractiveComposer
+from rag.answer.gate import Gate
 from rag.config import Config
 from rag.protocols import Composer, Embedder, Reranker, Verifier
 from rag.query.pipeline import Compose, Pipeline
@@ -24,6 +25,7 @@ def build_pipeline(
         min_sentence_chars=config.min_sentence_chars,
         abstain_threshold=config.abstain_threshold,
         sentence_margin=config.sentence_margin,
+        gate=Gate.load() if config.support_gate == "learned" else None,
     )
     return Pipeline(
         intake=Intake(config.max_question_chars, config.k, config.mode, config.max_sentences),
