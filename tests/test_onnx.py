@@ -105,3 +105,23 @@ def test_cold_cli_answer_imports_no_torch_sentence_transformers_or_gradio(built:
     assert report == {"rc": 0, "heavy": []}, out.stderr
     answer = json.loads(out.stdout)
     assert answer["citations"] and not answer["abstained"]
+
+
+def test_parallel_questions_get_the_answers_sequential_ones_get(built: Assistant) -> None:
+    """No process-wide lock around answering (issue 12): questions from eight threads at once, on
+    the ONNX path with a tokenizer per thread, answer exactly as one at a time."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def key(question: str):  # type: ignore[no-untyped-def]
+        a = built.ask(question)
+        return a.answer, a.confidence, [(c.doc_id, c.start, c.end) for c in a.citations], a.retrieval_query
+
+    questions = QUESTIONS * 3
+    sequential = [key(q) for q in questions]
+    with ThreadPoolExecutor(8) as pool:
+        parallel = list(pool.map(key, questions))
+    assert parallel == sequential
+    texts = [q for q in QUESTIONS for _ in range(4)]
+    with ThreadPoolExecutor(8) as pool:  # the sentence-transformers embedder serialises its encodes
+        vectors = list(pool.map(lambda t: built.embedder.embed([t])[0], texts))
+    assert np.allclose(np.stack(vectors), built.embedder.embed(texts), atol=1e-5)

@@ -22,6 +22,11 @@ META_FILE = "onnx.json"
 MIN_COSINE = 0.9999
 
 
+class _PerThread(threading.local):
+    encoder: Any = None  # the tokenizer that embeds (truncating, padding)
+    counter: Any = None  # the tokenizer that counts tokens (neither)
+
+
 class OnnxEmbedder:
     """An Embedder over an export folder; `variant="int8"` uses the dynamically quantised model."""
 
@@ -37,8 +42,9 @@ class OnnxEmbedder:
         self.threads = max(1, threads)
         self.variant = variant
         self._session: Any = None
-        self._tokenizer: Any = None
-        self._counter: Any = None
+        # `tokenizers` objects are not safe to share between threads ("Already borrowed"), the ONNX
+        # session is: each request thread encodes with its own tokenizer and runs the one session.
+        self._local = _PerThread()
         self._lock = threading.Lock()
 
     @property
@@ -48,18 +54,16 @@ class OnnxEmbedder:
     def _load(self) -> Any:
         with self._lock:
             if self._session is None:
-                self._session, self._tokenizer = self._open()
+                self._session = self._open()
         return self._session
 
-    def _open(self) -> tuple[Any, Any]:
+    def _open(self) -> Any:
         try:
             import onnxruntime as ort
         except ImportError as exc:
             raise ModelError(
                 "onnxruntime is not installed: pip install onnxruntime, or set query_backend='torch'"
             ) from exc
-        from tokenizers import Tokenizer
-
         opts = ort.SessionOptions()
         opts.intra_op_num_threads = self.threads
         opts.inter_op_num_threads = 1
@@ -68,15 +72,30 @@ class OnnxEmbedder:
         opts.log_severity_level = 3
         try:
             session = ort.InferenceSession(str(self.model_file), opts, providers=["CPUExecutionProvider"])
-            tokenizer = Tokenizer.from_file(str(self.folder / TOKENIZER_FILE))
         except Exception as exc:  # onnxruntime raises its own exception types for damaged files
             raise ModelError(f"cannot open the ONNX export in {self.folder} ({exc}): re-run `rag index`") from exc
-        # sentence-transformers truncates at max_seq_length and pads to the longest text in a batch,
-        # whatever fixed settings tokenizer.json carries.
-        pad = tokenizer.padding or {}
-        tokenizer.enable_truncation(self.max_seq_length)
-        tokenizer.enable_padding(pad_id=pad.get("pad_id", 0), pad_token=pad.get("pad_token", "[PAD]"))
-        return session, tokenizer
+        self._encoder()  # a damaged tokenizer.json fails here, at load, not on the first question
+        return session
+
+    def _tokenizer_file(self) -> Any:
+        from tokenizers import Tokenizer
+
+        try:
+            return Tokenizer.from_file(str(self.folder / TOKENIZER_FILE))
+        except Exception as exc:  # tokenizers raises a bare Exception for unreadable files
+            raise ModelError(f"cannot open the ONNX export in {self.folder} ({exc}): re-run `rag index`") from exc
+
+    def _encoder(self) -> Any:
+        """This thread's tokenizer, set up as sentence-transformers encodes: truncated at
+        max_seq_length and padded to the longest text of a batch, whatever tokenizer.json says."""
+        tokenizer = self._local.encoder
+        if tokenizer is None:
+            tokenizer = self._tokenizer_file()
+            pad = tokenizer.padding or {}
+            tokenizer.enable_truncation(self.max_seq_length)
+            tokenizer.enable_padding(pad_id=pad.get("pad_id", 0), pad_token=pad.get("pad_token", "[PAD]"))
+            self._local.encoder = tokenizer
+        return tokenizer
 
     def check(self) -> float:
         """Cosine between this export's probe embedding and the sentence-transformers one stored
@@ -97,20 +116,18 @@ class OnnxEmbedder:
         return self.max_seq_length
 
     def count_tokens(self, text: str) -> int:
-        if self._counter is None:
-            from tokenizers import Tokenizer
-
-            counter = Tokenizer.from_file(str(self.folder / TOKENIZER_FILE))
+        counter = self._local.counter
+        if counter is None:
+            counter = self._local.counter = self._tokenizer_file()
             counter.no_truncation()
             counter.no_padding()
-            self._counter = counter
-        return len(self._counter.encode(text, add_special_tokens=False).ids)
+        return len(counter.encode(text, add_special_tokens=False).ids)
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, 0), dtype=np.float32)
         session = self._load()
-        encodings = self._tokenizer.encode_batch(list(texts))
+        encodings = self._encoder().encode_batch(list(texts))
         columns = {
             "input_ids": np.array([e.ids for e in encodings], dtype=np.int64),
             "attention_mask": np.array([e.attention_mask for e in encodings], dtype=np.int64),

@@ -39,6 +39,9 @@ class SentenceTransformerEmbedder:
         self._model: Any = None
         self._tokenizer: Any = None
         self._lock = threading.Lock()
+        # transformers' fast tokenizers are not safe to share between threads ("Already borrowed"):
+        # one encode at a time through this model (the ONNX query path has no such lock).
+        self._encode_lock = threading.Lock()
 
     @property
     def path(self) -> str:
@@ -72,19 +75,22 @@ class SentenceTransformerEmbedder:
         return int(self._load().get_embedding_dimension())
 
     def count_tokens(self, text: str) -> int:
-        if self._tokenizer is None:
-            self._tokenizer = _fast_tokenizer(self.path) or self._load().tokenizer
-        tok = self._tokenizer
-        if hasattr(tok, "no_truncation"):
-            return len(tok.encode(text, add_special_tokens=False).ids)
-        return len(tok(text, add_special_tokens=False, truncation=False)["input_ids"])
+        with self._encode_lock:
+            if self._tokenizer is None:
+                self._tokenizer = _fast_tokenizer(self.path) or self._load().tokenizer
+            tok = self._tokenizer
+            if hasattr(tok, "no_truncation"):
+                return len(tok.encode(text, add_special_tokens=False).ids)
+            return len(tok(text, add_special_tokens=False, truncation=False)["input_ids"])
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, 0), dtype=np.float32)
-        vectors = self._load().encode(
-            list(texts), batch_size=self.batch_size, normalize_embeddings=True, show_progress_bar=False
-        )
+        model = self._load()
+        with self._encode_lock:
+            vectors = model.encode(
+                list(texts), batch_size=self.batch_size, normalize_embeddings=True, show_progress_bar=False
+            )
         return normalise(vectors)
 
 

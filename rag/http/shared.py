@@ -1,15 +1,14 @@
 """One loaded assistant shared by every request thread (API and chat alike).
 
-Index arrays, FAISS and BM25 are only read while answering, but the tokenizer inside the embedding
-model keeps mutable state (HF fast tokenizers raise "Already borrowed" when two threads encode at
-once), so questions are answered one at a time. A question costs tens of milliseconds on CPU, and
-two cores gain nothing from running the model twice in parallel."""
+Questions are answered in parallel, without a lock: index arrays, FAISS and BM25 are only read
+while answering, the ONNX query embedder gives each thread its own tokenizer around one
+thread-safe session (the sentence-transformers embedder serialises its own encodes), and a live
+re-index swaps the loaded index under the index's own lock (rag/index/live.py)."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from rag.assistant import Assistant
@@ -20,12 +19,10 @@ from rag.types import Answer, Collection, Document, Turn
 @dataclass
 class SharedAssistant:
     assistant: Assistant
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def ask(self, question: str, history: Sequence[Turn] | None = None, **options: Any) -> Answer:
-        """Assistant.ask (options: k, mode, max_sentences), one question at a time."""
-        with self._lock:
-            return self.assistant.ask(question, history, **options)
+        """Assistant.ask (options: k, mode, max_sentences), from any request thread."""
+        return self.assistant.ask(question, history, **options)
 
     @property
     def documents(self) -> dict[str, Document]:
