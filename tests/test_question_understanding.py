@@ -127,3 +127,37 @@ def test_the_chat_shows_the_engines_own_refusal(assistant: Assistant) -> None:
     answer = assistant.ask("该计划关于开源说了什么？")
     html = answer_html(answer, 1, assistant.documents)
     assert "rag-abstain" in html and "reads English only" in html and "don&#x27;t cover" not in html
+
+
+def _candidates(assistant: Assistant, question: str):  # type: ignore[no-untyped-def]
+    """The question's analysis and candidate sentences, as the composer saw them."""
+    from dataclasses import replace
+
+    from rag.query.state import Request
+
+    seen = []
+
+    class Keep:
+        def compose(self, state):  # type: ignore[no-untyped-def]
+            seen.append(assistant.pipeline.steps[-2].composer.compose(state))  # type: ignore[attr-defined]
+            return seen[-1]
+
+    steps = tuple(replace(s, composer=Keep()) if hasattr(s, "composer") else s for s in assistant.pipeline.steps)
+    replace(assistant.pipeline, steps=steps).run(Request(question), assistant.view)
+    return seen[0].analysis, seen[0].scored
+
+
+def test_a_refusal_says_what_kind_of_answer_the_passages_about_the_name_lack(assistant: Assistant) -> None:
+    from rag.answer.abstain import type_gap
+
+    q, scored = _candidates(assistant, "How much funding does the Action Plan receive?")
+    assert type_gap(q, scored) == (
+        "They mention the Action Plan, but none of the passages found about it gives an amount of money."
+    )
+    # "It lists 13 actions" follows a sentence naming the plan: its number counts, so no such claim.
+    q, scored = _candidates(assistant, "How many actions does the Action Plan list?")
+    assert type_gap(q, scored) == ""
+    q, scored = _candidates(assistant, "Why do critics doubt the plan?")  # no expected type: no claim
+    assert type_gap(q, scored) == ""
+    answer = assistant.ask("How much funding does the Action Plan receive?")
+    assert answer.abstained and "gives an amount of money" in answer.answer

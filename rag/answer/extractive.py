@@ -49,5 +49,5 @@ class ExtractiveComposer:
             abstained=abstained,
             sentences=sentences,
             citations=citations,
-            notice=refusal(state.analysis, state.hits, ev.documents) if not sentences else "",
+            notice=refusal(state.analysis, state.hits, ev.documents, scored) if not sentences else "",
         )
