@@ -12,6 +12,7 @@ import numpy as np
 
 from rag.answer.facts import Facts, facts_of
 from rag.answer.lexicon import Lexicon
+from rag.answer.question import dominant_script
 from rag.retrieve.lexical import idf_table, tokenize
 from rag.types import Chunk, Document, Sentence
 
@@ -25,6 +26,7 @@ class Evidence:
     idf: dict[str, float]
     sentences_of_chunk: Mapping[str, Sequence[int]]
     lexicon: Lexicon
+    script: str = "LATIN"  # the writing system of most of the corpus (rag/answer/question.py)
     _facts: dict[int, Facts] = field(default_factory=dict, repr=False)
 
     def facts(self, sid: int) -> Facts:
@@ -51,7 +53,14 @@ class Evidence:
             idf=idf_table(tokens),
             sentences_of_chunk=sentences_of_chunk(chunks, sentences),
             lexicon=Lexicon.of(sentences, tokens),
+            script=corpus_script(sentences),
         )
+
+
+def corpus_script(sentences: Sequence[Sentence], sample: int = 200) -> str:
+    """The dominant writing system of an even sample of the sentences (cheap on any corpus size)."""
+    step = max(1, len(sentences) // sample)
+    return dominant_script(" ".join(s.text for s in sentences[::step]))
 
 
 def sentences_of_chunk(chunks: Sequence[Chunk], sentences: Sequence[Sentence]) -> dict[str, list[int]]:

