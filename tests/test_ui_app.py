@@ -24,27 +24,27 @@ def test_answer_adds_both_messages_and_its_sources(chat: Chat) -> None:
     assert box == "" and [m["role"] for m in messages] == ["user", "assistant"]
     assert 'href="#rag-hl-1-1"' in messages[1]["content"] and 'id="rag-hl-1-1"' in panel
     assert "sentences quoted verbatim" in messages[1]["content"]
-    assert len(answers) == 1 and not answers[0].abstained
+    assert len(answers) == 1 and not answers[0]["abstained"]  # the JSON form, kept in the browser
 
 
 def test_follow_up_uses_the_conversation(chat: Chat) -> None:
     _, messages, answers, _ = ask(chat, "What does the plan say about the Global South?", [], [])
     _, messages, answers, panel = ask(chat, "and what do critics say?", messages, answers)
-    assert "Global South" in answers[1].retrieval_query
+    assert "Global South" in answers[1]["retrieval_query"]
     assert len(messages) == 4 and 'id="rag-turn-2"' in panel and 'id="rag-turn-1"' in panel
 
 
 def test_settings_reach_the_engine(chat: Chat) -> None:
     _, _, answers, _ = chat.respond("When was the Action Plan released?", [], [], 2, 1, "bm25")
-    assert len(answers[0].passages) == 2 and len(answers[0].citations) == 1
+    assert len(answers[0]["citations"]) == 1
 
 
 def test_bad_question_keeps_the_input_and_changes_nothing(chat: Chat) -> None:
     long_question = "plan " * 500
     with pytest.warns(UserWarning, match="keep it under 2000"):  # shown as a toast in the page
         box, messages, answers, panel = ask(chat, long_question, [], [])
-    assert box == long_question and messages == [] and answers == []
-    assert isinstance(panel, type(gr.skip()))
+    assert box == long_question and messages == []
+    assert isinstance(answers, type(gr.skip())) and isinstance(panel, type(gr.skip()))
 
 
 def test_opening_a_source_shows_the_document_with_the_span(chat: Chat, assistant: Assistant) -> None:

@@ -8,21 +8,11 @@ import httpx
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import LONG_WORD, XSS_FILE, Watched
+from tests.browser.conftest import LONG_WORD, XSS_FILE, Watched, ask, flat
 
 pytestmark = [pytest.mark.browser, pytest.mark.integration]
 
 OPEN_SOURCE = "What does the plan say about open source?"
-
-
-def ask(w: Watched, question: str, turn: int) -> None:
-    w.page.fill("#rag-question textarea", question)
-    w.page.click("#rag-ask")
-    w.page.wait_for_selector(f"#rag-turn-{turn}", timeout=60_000)
-
-
-def flat(text: str) -> str:
-    return " ".join(text.split())
 
 
 def test_page_loads_with_examples_and_collapsed_settings(page: Watched) -> None:
