@@ -98,9 +98,9 @@ class Watched:
     outside: list[str] = field(default_factory=list)
     dialogs: list[str] = field(default_factory=list)
 
-    def shot(self, name: str) -> None:
+    def shot(self, name: str, full_page: bool = False) -> None:
         SHOTS.mkdir(exist_ok=True)
-        self.page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=False)
+        self.page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=full_page)
 
 
 def ask(w: Watched, question: str, turn: int) -> None:
