@@ -99,3 +99,24 @@ def test_the_page_names_the_collection_from_its_metadata(assistant: Assistant) -
     assert "Harbour &lt;Notes&gt;" in header["props"]["value"]
     dataset = next(c for c in named["components"] if c["type"] == "dataset")
     assert "Who issued the plan?" in str(dataset["props"]["samples"])
+
+
+def test_a_reload_restores_the_stored_conversation_and_new_chat_empties_it(chat: Chat) -> None:
+    _, messages, stored, panel = ask(chat, "When was the Action Plan released?", [], [])
+    _, messages, stored, panel = ask(chat, "and what do critics say?", messages, stored)
+    restored, restored_panel, corpus, pick = chat.restore(stored)
+    assert restored == messages and restored_panel == panel
+    assert "2 documents" in corpus and len(pick["choices"]) == 2
+    fresh = chat.restore([])  # nothing stored: a question asked while the page loads is kept
+    assert isinstance(fresh[0], type(gr.skip())) and isinstance(fresh[1], type(gr.skip()))
+    assert chat.new_chat() == ([], [], chat.panel([]), "")
+
+
+def test_documents_view_follows_the_corpus_without_a_question(
+    chat: Chat, assistant: Assistant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(assistant.live, "FRESHNESS_INTERVAL_S", 0.0)
+    (assistant.config.corpus_path / "harbour.txt").write_text("The harbour board approved new cranes in March.\n")
+    corpus, pick = chat.documents_view()
+    assert "3 documents" in corpus and "harbour" in [doc_id for _, doc_id in pick["choices"]]
+    assert "harbour" in chat.docs  # and the chat renders answers against the new index
