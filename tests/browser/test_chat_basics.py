@@ -72,7 +72,13 @@ def test_copy_puts_the_answer_with_its_citations_on_the_clipboard(browser: Any, 
         path, span = source.split(":")
         assert f"[1] {TINY_META['documents']['plan.txt']['title']} — Plan Weekly, 2025" in copied
         assert f"{path}, characters {span}" in copied and f"“{mark}”" in flat(copied)
+        html = p.evaluate(
+            "async () => { const [item] = await navigator.clipboard.read();"
+            " return await (await item.getType('text/html')).text(); }"
+        )  # what a word processor pastes: a paragraph, then the sources as a numbered list of quotes
+        assert "<ol>" in html and "<blockquote>" in html and mark in flat(html) and path in html
         p.locator("#rag-src-1-1 .rag-copy").click()  # one citation
+        expect(p.locator("#rag-src-1-1 .rag-copy")).to_have_text("Copied")  # the write has finished
         quote = p.evaluate("navigator.clipboard.readText()")
         assert flat(quote) == f"“{mark}” — The Action Plan — Plan Weekly, 2025 ({path}, characters {span})"
 
