@@ -154,7 +154,7 @@ a.rag-copy { text-decoration: none; display: inline-block; }
 .rag-earlier summary { cursor: pointer; color: var(--body-text-color-subdued); }
 .rag-empty p { color: var(--body-text-color-subdued); }
 .rag-corpus table { width: 100%; border-collapse: collapse; }
-.rag-corpus table, .rag-corpus th, .rag-corpus td { border: none !important; }
+.rag-corpus table, .rag-corpus tr, .rag-corpus th, .rag-corpus td { border: none !important; }
 .rag-corpus th, .rag-corpus td { text-align: left; padding: 0.45rem 0.5rem; vertical-align: top;
   border-bottom: 1px solid var(--border-color-primary) !important; }
 .rag-corpus th { font-size: 0.85em; color: var(--body-text-color-subdued); font-weight: 600; }
