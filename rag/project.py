@@ -17,7 +17,9 @@ SETTINGS_FILE = "rag.toml"
 
 
 def is_project(folder: Path) -> bool:
-    return (folder / SETTINGS_FILE).is_file() or (folder / CORPUS_DIR).is_dir()
+    corpus = folder / CORPUS_DIR
+    # rag/corpus/ is this package's own loader code, not documents: a Python package is no corpus.
+    return (folder / SETTINGS_FILE).is_file() or (corpus.is_dir() and not (corpus / "__init__.py").is_file())
 
 
 def source_checkout() -> Path | None:

@@ -69,6 +69,12 @@ def test_outside_any_project_the_checkout_rag_runs_from_is_used(elsewhere: Path)
     assert rag.load_config().root == REPO
 
 
+@pytest.mark.parametrize("inside", ["rag", "rag/corpus", "ui", "tests/browser", "corpus"])
+def test_every_folder_of_the_checkout_belongs_to_it(inside: str) -> None:
+    """rag/corpus/ is Python code, not a corpus: from rag/ the project is still the checkout."""
+    assert find_project(start=REPO / inside) == REPO
+
+
 def test_a_missing_project_or_corpus_is_named(
     cli_project: Path, elsewhere: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
