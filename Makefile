@@ -14,6 +14,9 @@ export GRADIO_ANALYTICS_ENABLED := False
 # Exact versions of everything `make run` and `make test` install (made by `make lock`; a test
 # checks it against pyproject.toml, which keeps ranges for people who embed the package).
 LOCK   := .ci/constraints.txt
+# setuptools ends every editable install with a banner warning that folders named like the package
+# may shadow it: here that folder is the package itself, so the banner only alarms new users.
+EDITABLE := PYTHONWARNINGS="ignore:Editable installation"
 
 .PHONY: run test lint typecheck pytest index clean setup bench lock
 
@@ -52,21 +55,21 @@ $(VENV)/.torch: | $(BIN)/python
 	touch $@
 
 $(VENV)/.app: pyproject.toml $(LOCK) $(VENV)/.torch
-	$(PIP) install --quiet -c $(LOCK) -e .
+	$(EDITABLE) $(PIP) install --quiet -c $(LOCK) -e .
 	touch $@
 
 $(VENV)/.dev: pyproject.toml $(LOCK) $(VENV)/.torch
-	$(PIP) install --quiet -c $(LOCK) -e '.[dev]'
+	$(EDITABLE) $(PIP) install --quiet -c $(LOCK) -e '.[dev]'
 	touch $@ $(VENV)/.app
 
 # Re-pin after changing pyproject.toml: upgrade within its ranges, then record the exact versions.
 lock: $(VENV)/.torch
-	$(PIP) install --quiet --upgrade -e '.[dev]' $(TORCH)
+	$(EDITABLE) $(PIP) install --quiet --upgrade -e '.[dev]' $(TORCH)
 	(echo '# Exact versions for make run / make test (pip constraints). Remake with: make lock'; \
 	 $(BIN)/python -m pip freeze --exclude-editable | sed 's/^torch==\(.*\)+cpu$$/torch==\1/') > $(LOCK)
 
 $(VENV)/.bench: pyproject.toml $(VENV)/.torch
-	$(PIP) install --quiet -e '.[dev,bench]' $(TORCH)
+	$(EDITABLE) $(PIP) install --quiet -e '.[dev,bench]' $(TORCH)
 	touch $@ $(VENV)/.dev $(VENV)/.app
 
 clean:

@@ -11,6 +11,7 @@ from typing import Any
 
 from rag.errors import ConfigError
 from rag.limits import K_MAX, MAX_QUESTION_CHARS, MAX_SENTENCES_MAX, MODES
+from rag.project import find_project
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 # How questions are embedded: auto = the ONNX export when the model can be exported, else torch.
@@ -154,8 +155,9 @@ def _coerce(values: dict[str, Any]) -> dict[str, Any]:
 
 
 def load_config(root: str | Path | None = None, **overrides: Any) -> Config:
-    """Build the configuration for the project at `root` (default: RAG_HOME or the current folder)."""
-    base = Path(root or os.environ.get("RAG_HOME") or ".").resolve()
+    """Build the configuration for the project at `root` (default: RAG_HOME, else the folder found
+    from the current one, see rag/project.py)."""
+    base = find_project(root)
     values: dict[str, Any] = {}
     config_file = Path(os.environ.get("RAG_CONFIG", base / "rag.toml"))
     if config_file.is_file():

@@ -149,3 +149,14 @@ def test_numbers_names_and_negation() -> None:
     assert names("The plan aligns with the European Union's AI Act.") == {"European", "Union", "Act"}
     assert negated("The U.S. has never imposed controls.") and negated("It doesn't align.")
     assert not negated("This is not only symbolic but also practical.")
+
+
+def test_eval_from_a_subfolder_reads_and_writes_the_projects_eval_folder(
+    eval_project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (eval_project / "notes").mkdir()
+    monkeypatch.chdir(eval_project / "notes")
+    assert main(["eval", "--no-ablations", "--no-suites"]) == 0
+    metrics = json.loads((eval_project / "eval" / "reports" / "metrics.json").read_text())
+    assert metrics["gold"]["test"]["answerable"] == 2  # the project's eval/gold.jsonl, found from below
+    assert not (eval_project / "notes" / "eval").exists()

@@ -8,11 +8,12 @@ from typing import Any
 
 from rag.errors import QuestionError, RagError
 from rag.http.shared import SharedAssistant
-from rag.limits import K_MAX, MAX_ANSWER_CHARS, MAX_HISTORY_TURNS, MAX_QUESTION_CHARS, MAX_SENTENCES_MAX, MODE_LABELS
+from rag.limits import K_MAX, MAX_SENTENCES_MAX, MODE_LABELS
 from rag.runtime import stay_offline
-from rag.types import Answer, Turn
-from ui import render
+from rag.types import Answer, Document, Turn
+from ui import render, storage
 from ui.assets import CSS, HEAD, OPEN_DOC_JS
+from ui.endpoint import api_k, api_turns
 from ui.guard import GradioRequestGuard
 
 # The chat is an entry point of its own (tests and host apps import it without the `rag` command):
@@ -24,7 +25,7 @@ import gradio as gr  # noqa: E402
 log = logging.getLogger("ui")
 
 MODES = [(label, mode) for mode, label in MODE_LABELS.items()]
-SHOWN_TURNS = 10  # sources of older answers leave the panel
+SHOWN_TURNS = storage.MAX_SAVED  # the panel holds every kept answer's sources (and copy data)
 HEADER = (
     "<h1>{name} — grounded Q&amp;A</h1>"
     "<p>Every sentence of an answer is quoted verbatim from the source documents and cited to its exact span. "
@@ -49,46 +50,74 @@ def history_turns(answers: list[Answer]) -> list[Turn]:
 
 
 class Chat:
-    """Event handlers, bound to one shared assistant."""
+    """Event handlers, bound to one shared assistant. The conversation lives in the browser (a list of
+    answers in their JSON form, see ui/storage.py) and comes with every event."""
 
     def __init__(self, shared: SharedAssistant) -> None:
         self.shared = shared
-        self.docs = shared.documents
+
+    @property
+    def docs(self) -> dict[str, Document]:
+        # Read at every use: the index (and its documents) is swapped when the corpus changes.
+        return self.shared.documents
 
     def respond(
-        self, question: str, messages: list[Any], answers: list[Answer], k: float, length: float, mode: str
-    ) -> tuple[str, list[Any], list[Answer], Any]:
-        answers = list(answers or [])
+        self, question: str, messages: list[Any], stored: Any, k: float, length: float, mode: str
+    ) -> tuple[str, list[Any], Any, Any]:
+        answers = storage.load(stored)
         try:
             answer = self.shared.ask(question, history_turns(answers), k=int(k), mode=mode, max_sentences=int(length))
         except QuestionError as exc:
             gr.Warning(str(exc))
-            return question, messages, answers, gr.skip()  # keep the question: nothing lost on bad input
+            return question, messages, gr.skip(), gr.skip()  # keep the question: nothing lost on bad input
         except RagError as exc:
             log.error("engine error: %s", exc)
             gr.Warning("The assistant could not answer this question; the server log has the details.")
-            return question, messages, answers, gr.skip()
-        answers.append(answer)
-        turn = len(answers)
-        messages = [
-            *(messages or []),
-            {"role": "user", "content": render.question_html(answer.question)},
-            {"role": "assistant", "content": render.answer_html(answer, turn, self.docs)},
-        ]
-        return "", messages, answers, self.panel(answers)
+            return question, messages, gr.skip(), gr.skip()
+        answers = [*answers, answer][-storage.MAX_SAVED :]
+        return "", self.messages(answers), storage.save(answers), self.panel(answers)
+
+    def ask_example(self, sample: Any, messages: list[Any], stored: Any, k: float, length: float, mode: str) -> Any:
+        question = str(sample[0]) if isinstance(sample, list | tuple) and sample else str(sample or "")
+        return self.respond(question, messages, stored, k, length, mode)
+
+    def messages(self, answers: list[Answer]) -> list[dict[str, str]]:
+        docs = self.docs
+        out = []
+        for turn, answer in enumerate(answers, start=1):
+            out.append({"role": "user", "content": render.question_html(answer.question)})
+            out.append({"role": "assistant", "content": render.answer_html(answer, turn, docs)})
+        return out
 
     def panel(self, answers: list[Answer]) -> str:
         numbered = list(enumerate(answers, start=1))[-SHOWN_TURNS:]
         return render.sources_html(numbered, self.docs)
 
+    def restore(self, stored: Any) -> tuple[Any, Any, str, Any]:
+        """Page load: the conversation kept in the browser, and the documents as they are now."""
+        answers = storage.load(stored)
+        if not answers:  # nothing to restore: never clear a question asked while the page loaded
+            return gr.skip(), gr.skip(), *self.documents_view()
+        return self.messages(answers), self.panel(answers), *self.documents_view()
+
+    def new_chat(self) -> tuple[list[Any], list[Any], str, str]:
+        return [], [], self.panel([]), ""
+
+    def documents_view(self) -> tuple[str, Any]:
+        """The Documents tab, listing what the index holds now (files added while serving included)."""
+        docs = self.shared.fresh_documents()
+        return render.corpus_html(docs), gr.update(choices=doc_choices(docs))
+
     def open_doc(self, evt: gr.EventData) -> tuple[Any, Any, str]:
         """A source's "Open in document" (or a corpus row's "Read"): show it with the span highlighted."""
         data = getattr(evt, "_data", None) or {}
-        doc = self.docs.get(str(data.get("doc_id", "")))
+        docs = self.docs
+        doc = docs.get(str(data.get("doc_id", "")))
         if doc is None:
             return gr.skip(), gr.skip(), gr.skip()
         start, end, n = (_int(data.get(key)) for key in ("start", "end", "n"))
-        return gr.Tabs(selected="docs"), gr.update(value=doc.doc_id), render.document_html(doc, start, end, n)
+        pick = gr.update(choices=doc_choices(docs), value=doc.doc_id)
+        return gr.Tabs(selected="docs"), pick, render.document_html(doc, start, end, n)
 
     def pick_doc(self, doc_id: str | None) -> str:
         return render.document_html(self.docs.get(doc_id or ""))
@@ -102,34 +131,8 @@ class Chat:
             raise gr.Error(str(exc)) from None
 
 
-def api_turns(history: Any) -> list[Turn]:
-    """The endpoint's history, checked like POST /api/ask checks its own: any JSON may arrive here."""
-    if history is None:
-        return []
-    shape = (
-        f"history must be a list of at most {MAX_HISTORY_TURNS} [question, answer] pairs of text "
-        f"(questions up to {MAX_QUESTION_CHARS} characters, answers up to {MAX_ANSWER_CHARS})"
-    )
-    if not isinstance(history, list) or len(history) > MAX_HISTORY_TURNS:
-        raise QuestionError(shape)
-    turns = []
-    for pair in history:
-        if not isinstance(pair, list | tuple) or not 1 <= len(pair) <= 2 or not all(isinstance(x, str) for x in pair):
-            raise QuestionError(shape)
-        question, answer = pair[0], pair[1] if len(pair) == 2 else ""
-        if len(question) > MAX_QUESTION_CHARS or len(answer) > MAX_ANSWER_CHARS:
-            raise QuestionError(shape)
-        turns.append(Turn(question, answer))
-    return turns
-
-
-def api_k(k: Any) -> int | None:
-    """JSON may bring 3 or 3.0, but also "3", true or 1e300: only a whole number from 1 to 50 passes."""
-    if k is None:
-        return None
-    if isinstance(k, bool) or not isinstance(k, int | float) or not 1 <= k <= 50 or k != int(k):
-        raise QuestionError(f"k={k!r} is not a whole number from 1 to 50 (passages to retrieve)")
-    return int(k)
+def doc_choices(docs: dict[str, Document]) -> list[tuple[str, str]]:
+    return [(d.meta.title, d.doc_id) for d in docs.values()]
 
 
 def _int(value: Any) -> int:
@@ -146,7 +149,9 @@ def build_blocks(shared: SharedAssistant) -> Any:
     collection = shared.collection
     with gr.Blocks(title=f"{collection.name} — grounded Q&A", analytics_enabled=False) as demo:
         gr.HTML(HEADER.format(name=render.esc(collection.name)), elem_id="rag-header")
-        answers = gr.State([])
+        # The page receives the secret anyway (it only scrambles localStorage): a fixed one keeps
+        # conversations across server restarts.
+        stored = gr.BrowserState([], storage_key="rag-conversation", secret="rag-conversation")
         with gr.Tabs(selected="ask") as tabs:
             with gr.Tab("Ask", id="ask"), gr.Row(equal_height=False):
                 with gr.Column(scale=3):
@@ -159,17 +164,29 @@ def build_blocks(shared: SharedAssistant) -> Any:
                         buttons=[],  # "share" would post to Hugging Face; "copy" would copy our markup
                         placeholder=f"Ask about {collection.name}. Answers quote the sources.",
                     )
-                    with gr.Row():
+                    with gr.Row(elem_id="rag-input-row"):
                         box = gr.Textbox(
                             show_label=False,
                             placeholder="Ask a question, or a follow-up…",
                             scale=5,
                             elem_id="rag-question",
                             max_lines=4,
+                            min_width=200,
                         )
-                        send = gr.Button("Ask", variant="primary", scale=1, elem_id="rag-ask")
-                    if collection.examples:
-                        gr.Examples(list(collection.examples), inputs=box, label="Example questions")
+                        send = gr.Button("Ask", variant="primary", scale=1, elem_id="rag-ask", min_width=80)
+                        fresh = gr.Button("New chat", variant="secondary", scale=1, elem_id="rag-new", min_width=100)
+                    # A plain Dataset rather than gr.Examples: clicking one asks it (one queued event),
+                    # where gr.Examples would only fill the box, through an unqueued route.
+                    examples = (
+                        gr.Dataset(
+                            components=[box],
+                            samples=[[e] for e in collection.examples],
+                            label="Example questions (click one to ask it)",
+                            elem_id="rag-examples",
+                        )
+                        if collection.examples
+                        else None
+                    )
                     with gr.Accordion("Settings", open=False, elem_id="rag-settings"):
                         depth = gr.Slider(1, K_MAX, value=k, step=1, label="Retrieval depth (passages searched)")
                         size = gr.Slider(
@@ -178,21 +195,20 @@ def build_blocks(shared: SharedAssistant) -> Any:
                         how = gr.Radio(MODES, value=mode, label="Retrieval mode")
                 with gr.Column(scale=2):
                     sources = gr.HTML(chat.panel([]), elem_id="rag-sources-panel", js_on_load=OPEN_DOC_JS, padding=True)
-            with gr.Tab("Documents", id="docs"):
+            with gr.Tab("Documents", id="docs") as docs_tab:
                 corpus = gr.HTML(render.corpus_html(chat.docs), js_on_load=OPEN_DOC_JS, elem_id="rag-corpus")
-                pick = gr.Dropdown(
-                    [(d.meta.title, d.doc_id) for d in chat.docs.values()],
-                    value=None,
-                    label="Read a document",
-                    elem_id="rag-pick",
-                )
+                pick = gr.Dropdown(doc_choices(chat.docs), value=None, label="Read a document", elem_id="rag-pick")
                 reader = gr.HTML(render.document_html(None), elem_id="rag-reader")
 
-        inputs = [box, chatbot, answers, depth, size, how]
-        outputs = [box, chatbot, answers, sources]
+        inputs = [box, chatbot, stored, depth, size, how]
+        outputs = [box, chatbot, stored, sources]
         box.submit(chat.respond, inputs, outputs, **private)
         send.click(chat.respond, inputs, outputs, **private)
-        chatbot.clear(lambda: ([], chat.panel([])), None, [answers, sources], **private)
+        if examples is not None:
+            examples.click(chat.ask_example, [examples, *inputs[1:]], outputs, **private)
+        fresh.click(chat.new_chat, None, [chatbot, stored, sources, box], **private)
+        demo.load(chat.restore, stored, [chatbot, sources, corpus, pick], **private)
+        docs_tab.select(chat.documents_view, None, [corpus, pick], **private)
         for html in (sources, corpus):
             html.click(chat.open_doc, None, [tabs, pick, reader], **private)
         pick.input(chat.pick_doc, pick, reader, **private)

@@ -23,6 +23,40 @@ HEAD = """<script>
     let tries = 0;
     if (!reveal(id)) { const t = setInterval(() => { if (reveal(id) || ++tries > 20) clearInterval(t); }, 100); }
   }, true);
+  // Copy buttons: the answer (or one citation) as plain text and HTML, prepared by the server.
+  async function copy(text, html) {
+    try {
+      if (window.ClipboardItem && navigator.clipboard && navigator.clipboard.write) {
+        await navigator.clipboard.write([new ClipboardItem({
+          'text/plain': new Blob([text], {type: 'text/plain'}),
+          'text/html': new Blob([html], {type: 'text/html'}),
+        })]);
+        return true;
+      }
+      await navigator.clipboard.writeText(text);
+      return true;
+    } catch (err) {
+      // No clipboard API (or no permission): the old way, from a selected off-screen textarea.
+      const area = document.createElement('textarea');
+      area.value = text; area.style.position = 'fixed'; area.style.left = '-9999px';
+      document.body.appendChild(area); area.select();
+      const ok = document.execCommand('copy');
+      area.remove();
+      return ok;
+    }
+  }
+  document.addEventListener('click', async (e) => {
+    const b = e.target.closest && e.target.closest('.rag-copy');
+    if (!b) return;
+    e.preventDefault(); e.stopPropagation();
+    // The chat's link names the sources panel's button, which carries what to copy.
+    const src = b.tagName === 'A' ? document.getElementById(b.getAttribute('href').slice(1)) : b;
+    const ok = !!src && await copy(src.dataset.copyText || '', src.dataset.copyHtml || '');
+    if (!b.dataset.caption) b.dataset.caption = b.textContent;
+    b.textContent = ok ? 'Copied' : 'Copy failed';
+    b.classList.toggle('rag-copied', ok);
+    setTimeout(() => { b.textContent = b.dataset.caption; b.classList.remove('rag-copied'); }, 1600);
+  }, true);
   // A document opened from a source: once its highlight is on screen (the tab switch may lag the
   // render), scroll to it.
   let seen = null;
@@ -86,25 +120,51 @@ a.rag-cite:hover { background: var(--color-accent-soft); }
 .rag-passage { margin: 0; padding: 0.45rem 0.65rem; border-left: 3px solid var(--border-color-primary);
   background: var(--background-fill-secondary); border-radius: 0 6px 6px 0; white-space: pre-wrap; line-height: 1.55;
   }
-mark { background: #fff0a8; color: inherit; padding: 0.05em 0.1em; border-radius: 3px; box-shadow: 0 0 0 1px #f0d264; }
+/* Highlights set their own text colour: inheriting it put the dark theme's near-white text on pale yellow. */
+mark { background: #fff0a8; color: #1f2328; padding: 0.05em 0.1em; border-radius: 3px; box-shadow: 0 0 0 1px #f0d264; }
 mark.rag-flash { animation: rag-flash 1.6s ease-out; }
 @keyframes rag-flash { 0% { background: #ffc933; box-shadow: 0 0 0 4px #ffd75e; } 100% { background: #fff0a8; } }
+.dark mark { background: #5c4a00; color: #fff4c7; box-shadow: 0 0 0 1px #8a7000; }
+.dark mark.rag-flash { animation: rag-flash-dark 1.6s ease-out; }
+@keyframes rag-flash-dark { 0% { background: #8a6d00; box-shadow: 0 0 0 4px #a88600; } 100% { background: #5c4a00; } }
 .rag-foot { display: flex; justify-content: space-between; align-items: center; gap: 0.5rem; margin-top: 0.45rem;
   font-size: 0.8em; color: var(--body-text-color-subdued); }
 .rag-open { border: 1px solid var(--border-color-primary); border-radius: 6px; padding: 0.15rem 0.55rem;
   background: var(--background-fill-primary); cursor: pointer; font-size: 0.95em; color: var(--color-accent);
   white-space: nowrap; }
-.rag-open:hover { background: var(--color-accent-soft); }
+.rag-open:hover, .rag-copy:hover { background: var(--color-accent-soft); }
+.rag-actions { display: inline-flex; gap: 0.35rem; flex-wrap: wrap; justify-content: flex-end; }
+.rag-copy { border: 1px solid var(--border-color-primary); border-radius: 6px; padding: 0.1rem 0.5rem;
+  background: var(--background-fill-primary); cursor: pointer; font-size: 0.85em; color: var(--body-text-color);
+  white-space: nowrap; }
+.rag-h .rag-copy { float: right; font-weight: 400; font-size: 0.8em; }
+a.rag-copy { text-decoration: none; display: inline-block; }
+.rag-copy.rag-copied { color: var(--color-accent); border-color: var(--color-accent); }
+/* "New chat" is a button of its own beside "Ask": Gradio's trash icon sat over the first question. */
+#rag-chat .icon-button-wrapper { display: none !important; }
+.rag-md { white-space: normal; }
+.rag-md h3, .rag-md h4, .rag-md h5, .rag-md h6 { margin: 0.8rem 0 0.4rem; }
+.rag-md p, .rag-md blockquote, .rag-md pre { margin: 0 0 0.7rem; }
+.rag-md blockquote { border-left: 3px solid var(--border-color-primary); padding-left: 0.7rem;
+  color: var(--body-text-color-subdued); }
+.rag-md pre { white-space: pre-wrap; font-family: var(--font-mono); }
+.rag-md-li { margin: 0 0 0.3rem 0.4rem; }
+.rag-md-bullet { display: inline-block; min-width: 1.2em; color: var(--body-text-color-subdued); }
 .rag-earlier { margin-top: 0.8rem; border-top: 1px dashed var(--border-color-primary); padding-top: 0.5rem; }
 .rag-earlier summary { cursor: pointer; color: var(--body-text-color-subdued); }
 .rag-empty p { color: var(--body-text-color-subdued); }
 .rag-corpus table { width: 100%; border-collapse: collapse; }
-.rag-corpus table, .rag-corpus th, .rag-corpus td { border: none !important; }
+.rag-corpus table, .rag-corpus tr, .rag-corpus th, .rag-corpus td { border: none !important; }
 .rag-corpus th, .rag-corpus td { text-align: left; padding: 0.45rem 0.5rem; vertical-align: top;
   border-bottom: 1px solid var(--border-color-primary) !important; }
 .rag-corpus th { font-size: 0.85em; color: var(--body-text-color-subdued); font-weight: 600; }
 .rag-corpus td.num { text-align: right; font-variant-numeric: tabular-nums; }
-.rag-note { background: #fff8d6; border: 1px solid #f0d264; border-radius: 6px; padding: 0.3rem 0.6rem; }
+.rag-note { background: #fff8d6; color: #1f2328; border: 1px solid #f0d264; border-radius: 6px;
+  padding: 0.3rem 0.6rem; }
+.dark .rag-note { background: #3b3100; color: #fff4c7; border-color: #8a7000; }
+.dark .rag-badge.ok { background: #10361d; color: #a7e8bb; border-color: #2c6e40; }
+.dark .rag-badge.warn { background: #3d2a00; color: #ffd68a; border-color: #7a5600; }
+.dark .rag-meter { background: #374151; }
 .rag-doc { white-space: pre-wrap; line-height: 1.6; max-height: 34rem; overflow-y: auto; padding: 0.8rem 1rem;
   border: 1px solid var(--border-color-primary); border-radius: 8px; background: var(--background-fill-primary); }
 #rag-sources-panel { max-height: 78vh; overflow-y: auto; }

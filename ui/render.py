@@ -9,6 +9,7 @@ from html import escape
 from urllib.parse import urlparse
 
 from rag.types import Answer, Citation, Document, Passage
+from ui import clip, markdown
 
 CONTEXT_CHARS = 240  # surrounding text shown around a cited span
 
@@ -76,9 +77,26 @@ def answer_html(answer: Answer, turn: int, documents: Mapping[str, Document]) ->
         return f' <a class="rag-cite" href="#{hl_id(turn, n)}" title="show the cited span">[{n}]</a>'
 
     text = " ".join(esc(one_line(s.text)) + "".join(marker(n) for n in s.citations) for s in answer.sentences)
+    # The chat's sanitizer strips data attributes: this link names the panel's copy button, which holds them.
+    copy = (
+        f'<a class="rag-copy" href="#rag-copy-{turn}" role="button" title="Copy the answer with its sources">Copy</a>'
+    )
     return (
         f'<div class="rag-answer" id="rag-answer-{turn}"><p class="rag-text">{text}</p>'
-        f'<p class="rag-meta">{badge(answer, documents)}</p></div>'
+        f'<p class="rag-meta">{badge(answer, documents)}{copy}</p></div>'
+    )
+
+
+def copy_button(text: str, html: str, label: str, ident: str = "", caption: str = "Copy") -> str:
+    """The page script copies these attributes as they are: what is copied never depends on markup."""
+
+    def attr(value: str) -> str:
+        return esc(value).replace("\r", "&#13;").replace("\n", "&#10;")
+
+    id_attr = f' id="{esc(ident)}"' if ident else ""
+    return (
+        f'<button type="button" class="rag-copy"{id_attr} data-copy-text="{attr(text)}" '
+        f'data-copy-html="{attr(html)}" aria-label="{esc(label)}" title="{esc(label)}">{esc(caption)}</button>'
     )
 
 
@@ -105,12 +123,17 @@ def highlighted(text: str, start: int, end: int, mark_id: str) -> str:
     )
 
 
-def byline(doc: Document | None, fallback_title: str = "") -> str:
-    if doc is None:
-        return esc(fallback_title)
-    m = doc.meta
-    parts = [x for x in (m.outlet, m.date, m.author) if x]
-    return " · ".join(esc(p) for p in parts)
+def byline(doc: Document | None, *extra: str) -> str:
+    """Outlet · date · author, then `extra` (already markup), leaving out whatever is empty: a
+    document without a metadata entry has none of them."""
+    m = doc.meta if doc else None
+    parts = [esc(x) for x in ((m.outlet, m.date, m.author) if m else ()) if x]
+    return " · ".join(parts + [x for x in extra if x])
+
+
+def byline_div(doc: Document | None) -> str:
+    text = byline(doc)
+    return f'<div class="rag-byline">{text}</div>' if text else ""
 
 
 def open_button(doc_id: str, start: int, end: int, label: str, n: int = 0) -> str:
@@ -127,10 +150,11 @@ def source_card(c: Citation, turn: int, documents: Mapping[str, Document]) -> st
         f'<li class="rag-source" id="rag-src-{turn}-{c.n}">'
         f'<a class="rag-src-head" href="#{hl_id(turn, c.n)}"><span class="rag-n">{c.n}</span>'
         f'<span class="rag-title">{esc(c.title)}</span></a>'
-        f'<div class="rag-byline">{byline(doc)}</div>'
+        f"{byline_div(doc)}"
         f'<div class="rag-passage">{passage}</div>'
-        f'<div class="rag-foot"><code>{esc(c.source)}:{c.start}–{c.end}</code>'
-        f"{open_button(c.doc_id, c.start, c.end, 'Open in document', c.n)}</div></li>"
+        f'<div class="rag-foot"><code>{esc(c.source)}:{c.start}–{c.end}</code><span class="rag-actions">'
+        f"{copy_button(clip.citation_text(c), clip.citation_html(c), f'Copy citation [{c.n}]', caption='Copy quote')}"
+        f"{open_button(c.doc_id, c.start, c.end, 'Open in document', c.n)}</span></div></li>"
     )
 
 
@@ -140,7 +164,7 @@ def related_card(p: Passage, documents: Mapping[str, Document]) -> str:
     snippet = snippet if len(snippet) <= 360 else snippet[:360].rsplit(" ", 1)[0] + " …"
     return (
         f'<li class="rag-source rag-related"><div class="rag-src-head"><span class="rag-title">{esc(p.title)}</span>'
-        f'</div><div class="rag-byline">{byline(doc)}</div><div class="rag-passage">{esc(snippet)}</div>'
+        f'</div>{byline_div(doc)}<div class="rag-passage">{esc(snippet)}</div>'
         f'<div class="rag-foot"><code>{esc(p.source)}:{p.start}–{p.end}</code>'
         f"{open_button(p.doc_id, p.start, p.end, 'Open in document')}</div></li>"
     )
@@ -152,7 +176,14 @@ def turn_sources(answer: Answer, turn: int, documents: Mapping[str, Document]) -
         head = "Related reading <small>— not an answer</small>"
     else:
         cards = "".join(source_card(c, turn, documents) for c in answer.citations)
-        head = f"Sources <small>{len(answer.citations)} cited</small>"
+        copy = copy_button(
+            clip.answer_text(answer),
+            clip.answer_html(answer),
+            "Copy the answer with its sources",
+            f"rag-copy-{turn}",
+            "Copy answer",
+        )
+        head = f"Sources <small>{len(answer.citations)} cited</small>{copy}"
     question = f'<p class="rag-q">for “{esc(answer.question)}”</p>'
     return f'<h3 class="rag-h">{head}</h3>{question}<ol class="rag-list">{cards}</ol>'
 
@@ -208,11 +239,23 @@ def document_html(doc: Document | None, start: int = 0, end: int = 0, n: int = 0
     if span_ok:
         what = f"the span cited as [{n}]" if n else "the passage"
         note = f'<p class="rag-note">Highlighted: {what}, characters {start}–{end}.</p>'
-        body = f'{esc(doc.text[:start])}<mark id="rag-doc-mark">{esc(doc.text[start:end])}</mark>{esc(doc.text[end:])}'
     else:
-        body = esc(doc.text)
+        start = end = 0
+    # "document" is the kind of a file without a metadata entry: it says nothing worth a byline.
+    kind = esc(m.kind) if m.kind != "document" else ""
+    line = byline(doc, kind, f"<code>{esc(doc.source)}</code>{link}")
     return (
         f'<div class="rag-reader"><h3 class="rag-h">{esc(m.title)}</h3>'
-        f'<p class="rag-byline">{byline(doc)} · {esc(m.kind)} · <code>{esc(doc.source)}</code>{link}</p>{note}'
-        f'<div class="rag-doc">{body}</div></div>'
+        f'<p class="rag-byline">{line}</p>{note}{document_body(doc, start, end)}</div>'
     )
+
+
+def document_body(doc: Document, start: int, end: int) -> str:
+    """Markdown shown formatted (the highlight kept at its offsets), any other text as it is."""
+    if doc.source.lower().endswith((".md", ".markdown")):
+        return f'<div class="rag-doc rag-md">{markdown.render(doc.text, start, end, "rag-doc-mark")}</div>'
+    text = doc.text
+    if start < end:
+        marked = f'<mark id="rag-doc-mark">{esc(text[start:end])}</mark>'
+        return f'<div class="rag-doc">{esc(text[:start])}{marked}{esc(text[end:])}</div>'
+    return f'<div class="rag-doc">{esc(text)}</div>'

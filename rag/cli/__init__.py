@@ -24,6 +24,8 @@ EPILOG = """examples:
   rag eval                                   evaluation report in eval/reports/
   rag ground eval/ground_sample.jsonl        check the sentences of given answers
 
+project folder: --project DIR, else RAG_HOME, else the nearest folder upwards from here with corpus/
+or rag.toml, else the checkout rag is installed from.
 configuration: rag.toml ([rag] table) in the project folder, then RAG_EMBED_MODEL, RAG_CORPUS_DIR,
 RAG_INDEX_DIR, RAG_CACHE_DIR, then flags."""
 

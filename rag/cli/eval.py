@@ -8,7 +8,11 @@ import sys
 from pathlib import Path
 
 from rag.cli.common import add_paths, config_from, load_assistant, say
+from rag.config import Config
 from rag.errors import ConfigError
+
+# Where `rag eval` reads and writes unless told otherwise, inside the project folder.
+DEFAULTS = {"out": "eval/reports", "gold": "eval/gold.jsonl", "labels": "eval/grounding_labels.jsonl"}
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -23,9 +27,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "  rag eval --check               recompute and compare with the committed eval/reports/metrics.json",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("--out", metavar="DIR", default="eval/reports", help="report folder (default eval/reports)")
-    p.add_argument("--gold", metavar="FILE", default="eval/gold.jsonl", help="gold questions (JSON lines)")
-    p.add_argument("--labels", metavar="FILE", default="eval/grounding_labels.jsonl", help="labelled sentences")
+    p.add_argument("--out", metavar="DIR", help=f"report folder (default {DEFAULTS['out']} in the project)")
+    p.add_argument("--gold", metavar="FILE", help=f"gold questions, JSON lines (default {DEFAULTS['gold']})")
+    p.add_argument("--labels", metavar="FILE", help=f"labelled sentences (default {DEFAULTS['labels']})")
     p.add_argument("--no-ablations", action="store_true", help="skip the ablation runs")
     p.add_argument("--no-suites", action="store_true", help="skip the second corpora in eval/suites/")
     p.add_argument("--check", action="store_true", help="write nothing; exit 1 when numbers differ from --out")
@@ -33,21 +37,27 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(run=run)
 
 
+def eval_path(args: argparse.Namespace, name: str, config: Config) -> Path:
+    """A flag's path as typed (relative to the current folder), else the project's own file."""
+    given = getattr(args, name)
+    return Path(given) if given else config.root / DEFAULTS[name]
+
+
 def run(args: argparse.Namespace) -> int:
     from rag.evaluation import pipeline, report
     from rag.evaluation.suite import suite_folders
 
-    out = Path(args.out)
+    config = config_from(args).with_overrides(abstain_threshold=0.0)
+    out = eval_path(args, "out", config)
     committed = out / "metrics.json"
     if args.check and not committed.is_file():
         raise ConfigError(f"{committed} does not exist: run `rag eval` first")
-    config = config_from(args).with_overrides(abstain_threshold=0.0)
     progress = sys.stderr.isatty()
     assistant = load_assistant(args, config)
     results = pipeline.evaluate(
         assistant,
-        gold_file=Path(args.gold),
-        labels_file=Path(args.labels),
+        gold_file=eval_path(args, "gold", config),
+        labels_file=eval_path(args, "labels", config),
         ablations=not args.no_ablations,
         suites=[] if args.no_suites else suite_folders(config.root),
         progress=progress,

@@ -40,7 +40,10 @@ def refused_files(corpus_dir: Path) -> list[tuple[Path, str]]:
 
 def _candidates(corpus_dir: Path) -> list[tuple[Path, str]]:
     if not corpus_dir.is_dir():
-        raise CorpusError(f"corpus folder {corpus_dir} does not exist: create it and add .txt/.md/.html/.pdf files")
+        raise CorpusError(
+            f"corpus folder {corpus_dir} does not exist: create it and add .txt/.md/.html/.pdf files, "
+            "or run from (or name with --project DIR or RAG_HOME) the project folder that holds corpus/"
+        )
     inside = corpus_dir.resolve()
     found = []
     for p in sorted(corpus_dir.rglob("*")):

@@ -26,6 +26,13 @@ class SharedAssistant:
 
     @property
     def documents(self) -> dict[str, Document]:
+        """The documents of the index answering now (a question may have swapped in a newer one)."""
+        return self.assistant.documents
+
+    def fresh_documents(self) -> dict[str, Document]:
+        """The documents after re-indexing a corpus that changed since the last look: a page listing
+        the corpus must show files added while the server runs, even before anyone asks."""
+        self.assistant.refresh_if_stale()  # the live index refreshes under its own lock
         return self.assistant.documents
 
     @property

@@ -4,15 +4,17 @@ Every request that is not to 127.0.0.1 is blocked and recorded; each test fails 
 from __future__ import annotations
 
 import importlib.util
+import json
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.conftest import REPO
+from tests.conftest import REPO, TINY, write_corpus
 from tests.serving import live_server
 
 CHROMIUM_ARGS = [
@@ -69,20 +71,55 @@ def chat_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield url
 
 
+# The tiny corpus served with the hashing embedder: starts in seconds, for tests of the page itself.
+TINY_META = {
+    "collection": {"name": "Tiny plan", "examples": ["When was the Action Plan released?", "What do critics doubt?"]},
+    "documents": {"plan.txt": {"title": "The Action Plan", "outlet": "Plan Weekly", "date": "2025", "kind": "news"}},
+}  # notes.md has no entry: its byline and title come from the file alone
+TINY_SETTINGS = "[rag]\nchunk_tokens = 24\nchunk_overlap = 4\nabstain_threshold = 0.3\n"
+HASHING = {"RAG_EMBED_MODEL": "hashing-256"}
+
+
+def tiny_project(folder: Path) -> Path:
+    write_corpus(folder / "corpus", {**TINY, "metadata.json": json.dumps(TINY_META)})
+    (folder / "rag.toml").write_text(TINY_SETTINGS, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="session")
+def tiny_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with live_server(tiny_project(tmp_path_factory.mktemp("tiny")), env=HASHING, timeout=120) as url:
+        yield url
+
+
 @dataclass
 class Watched:
     page: Any
     outside: list[str] = field(default_factory=list)
     dialogs: list[str] = field(default_factory=list)
 
-    def shot(self, name: str) -> None:
+    def shot(self, name: str, full_page: bool = False) -> None:
         SHOTS.mkdir(exist_ok=True)
-        self.page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=False)
+        self.page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=full_page)
 
 
-@pytest.fixture
-def page(browser: Any, chat_url: str) -> Iterator[Watched]:
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+def ask(w: Watched, question: str, turn: int) -> None:
+    """Type a question, press Ask, wait for its sources (the panel's section of that turn)."""
+    w.page.fill("#rag-question textarea", question)
+    w.page.click("#rag-ask")
+    w.page.wait_for_selector(f"#rag-turn-{turn}", timeout=60_000)
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+@contextmanager
+def watched_page(browser: Any, url: str, **context_options: Any) -> Iterator[Watched]:
+    """A fresh browser context on `url` (context_options: viewport, color_scheme, permissions…) in
+    which every request not to 127.0.0.1 is blocked and recorded, and any dialog is recorded; both
+    fail the test."""
+    context = browser.new_context(**{"viewport": {"width": 1400, "height": 1000}, **context_options})
     watched = Watched(context.new_page())
 
     def route(r: Any) -> None:
@@ -110,9 +147,15 @@ def page(browser: Any, chat_url: str) -> Iterator[Watched]:
         d.dismiss()
 
     watched.page.on("dialog", on_dialog)
-    watched.page.goto(chat_url)  # waits for "load", never "networkidle": Gradio keeps a request open
+    watched.page.goto(url)  # waits for "load", never "networkidle": Gradio keeps a request open
     watched.page.wait_for_selector("#rag-question textarea")
     yield watched
     context.close()
     assert watched.outside == [], f"requests that would have left 127.0.0.1: {watched.outside}"
     assert watched.dialogs == [], f"dialogs opened: {watched.dialogs}"
+
+
+@pytest.fixture
+def page(browser: Any, chat_url: str) -> Iterator[Watched]:
+    with watched_page(browser, chat_url) as watched:
+        yield watched

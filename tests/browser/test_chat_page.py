@@ -3,26 +3,17 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import httpx
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import LONG_WORD, XSS_FILE, Watched
+from tests.browser.conftest import LONG_WORD, XSS_FILE, Watched, ask, flat, watched_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.integration]
 
 OPEN_SOURCE = "What does the plan say about open source?"
-
-
-def ask(w: Watched, question: str, turn: int) -> None:
-    w.page.fill("#rag-question textarea", question)
-    w.page.click("#rag-ask")
-    w.page.wait_for_selector(f"#rag-turn-{turn}", timeout=60_000)
-
-
-def flat(text: str) -> str:
-    return " ".join(text.split())
 
 
 def test_page_loads_with_examples_and_collapsed_settings(page: Watched) -> None:
@@ -150,3 +141,19 @@ def test_websockets_to_other_hosts_are_blocked_and_recorded(page: Watched) -> No
         p.wait_for_timeout(100)
     assert [u for u in page.outside if "example.invalid" in u], page.outside
     page.outside.clear()  # recorded as it should be: the fixture's final check is for unexpected ones
+
+
+@pytest.mark.parametrize("device", ["desktop", "phone"])
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_chat_in_light_and_dark_on_desktop_and_phone(browser: Any, chat_url: str, scheme: str, device: str) -> None:
+    """The screenshots in ui/screenshots/ come from here (test-output/chat-<scheme>-<device>.png)."""
+    viewport = {"width": 1400, "height": 1000} if device == "desktop" else {"width": 390, "height": 844}
+    with watched_page(browser, chat_url, viewport=viewport, color_scheme=scheme) as w:
+        p = w.page
+        ask(w, OPEN_SOURCE, 1)
+        expect(p.locator("#rag-answer-1 .rag-badge")).to_be_visible()
+        expect(p.get_by_role("button", name="New chat")).to_be_visible()
+        assert no_page_scroll_sideways(w)
+        assert ("dark" in (p.locator("body").get_attribute("class") or "")) == (scheme == "dark")
+        p.wait_for_timeout(1800)  # the highlight's flash is over
+        w.shot(f"chat-{scheme}-{device}", full_page=device == "phone")
