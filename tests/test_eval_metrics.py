@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import pytest
 
@@ -97,3 +98,12 @@ def test_percentile_interpolates_linearly() -> None:
 def test_mean_skips_missing_values() -> None:
     assert m.mean([1.0, None, 0.0]) == 0.5
     assert m.mean([None]) is None
+
+
+def test_report_paths_are_relative_to_the_project(tmp_path: Path) -> None:
+    """`rag eval` from any folder passes absolute paths; the report still shows project-relative ones."""
+    from rag.evaluation.pipeline import _shown
+
+    assert _shown(tmp_path / "eval" / "labels.jsonl", tmp_path) == "eval/labels.jsonl"
+    assert _shown(Path("eval/labels.jsonl"), tmp_path) == "eval/labels.jsonl"
+    assert _shown(Path("/elsewhere/labels.jsonl"), tmp_path) == "/elsewhere/labels.jsonl"

@@ -92,7 +92,7 @@ def grounding_accuracy(grounder: Grounder, root: Path, labels_file: Path) -> dic
         raise ConfigError(f"cannot read labelled sentences {labels_file} ({exc}): pass --labels FILE") from exc
     rows = [json.loads(line) for line in text.splitlines() if line.strip()]
     checks = grounder.check_sentences([r["text"] for r in rows])
-    result: dict[str, Any] = {"threshold": grounder.threshold, "labels": labels_file.as_posix()}
+    result: dict[str, Any] = {"threshold": grounder.threshold, "labels": _shown(labels_file, root)}
     for name in ("dev", "test", "all"):
         pairs = [(r, c) for r, c in zip(rows, checks, strict=True) if name in ("all", r["split"])]
         unsupported = prf([not c.supported for _, c in pairs], [not r["supported"] for r, _ in pairs])
@@ -108,6 +108,12 @@ def grounding_accuracy(grounder: Grounder, root: Path, labels_file: Path) -> dic
         if c.supported != r["supported"]
     ]
     return result
+
+
+def _shown(path: Path, root: Path) -> str:
+    """A path as the report shows it: relative to the project when inside it (no server path)."""
+    full = (root / path).resolve()
+    return full.relative_to(root.resolve()).as_posix() if full.is_relative_to(root.resolve()) else path.as_posix()
 
 
 def _ablation_row(name: str, outcomes: Sequence[Outcome], threshold: float) -> dict[str, Any]:
