@@ -82,3 +82,19 @@ def test_no_network_connection_during_indexing_or_answering(tmp_path: Path, monk
     assistant = Assistant.load(config, progress=False)
     assert not assistant.ask("What does the plan say about open source?").abstained
     assert attempts == []
+
+
+def test_no_answer_opens_with_a_dangling_link_word(real: Assistant) -> None:
+    """The README question's best sentence opens "Furthermore," after a sentence that leans on its
+    own predecessor: the answer quotes it from just after the link word, marked "…" when shown."""
+    from rag.answer.coherence import dangling
+
+    answer = real.ask("What does the plan say about open source?")
+    verbatim(answer)
+    first = answer.sentences[0].text
+    assert not dangling(first) and "open-source innovation" in first
+    assert answer.answer.startswith("…" + first)
+    for question in ("What did China put forward in October 2023?", "Why are some skeptical?"):
+        a = real.ask(question)
+        verbatim(a)
+        assert not a.sentences or not dangling(a.sentences[0].text)

@@ -161,3 +161,23 @@ def test_a_refusal_says_what_kind_of_answer_the_passages_about_the_name_lack(ass
     assert type_gap(q, scored) == ""
     answer = assistant.ask("How much funding does the Action Plan receive?")
     assert answer.abstained and "gives an amount of money" in answer.answer
+
+
+def test_a_link_word_is_left_out_of_an_opening_quote(assistant: Assistant) -> None:
+    from dataclasses import replace as swap
+
+    from rag.answer.coherence import unlinked
+    from rag.answer.compose import display_text, shown
+    from rag.types import AnswerSentence
+
+    plan = next(s for s in assistant.evidence.sentences if s.text.startswith("On open-source"))
+    doc = assistant.documents[plan.doc_id].text
+    item = Scored(plan, 0.9, 0.9, 0.9, "c")
+    assert unlinked(item) == item  # "On open-source …" has no link word
+    start = doc.index("the plan promotes")
+    linked = swap(plan, start=start - len("Also, "), text="Also, " + plan.text[plan.text.index("the plan") :])
+    cut = unlinked(Scored(linked, 0.9, 0.9, 0.9, "c")).sentence
+    assert cut.text == "the plan promotes open sharing of technical documentation." and cut.start == start
+    assert doc[cut.start : cut.end] == cut.text
+    assert shown(cut.text) == "…" + cut.text and shown("iPod sales rose.") == "iPod sales rose."
+    assert display_text([AnswerSentence(cut.text, (1,))]).startswith("…the plan promotes")

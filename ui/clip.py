@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from html import escape
 
+from rag.answer.compose import shown
 from rag.types import Answer, Citation
 
 
@@ -25,7 +26,7 @@ def span_line(c: Citation) -> str:
 
 
 def answer_text(answer: Answer) -> str:
-    body = " ".join(_one_line(s.text) + "".join(f" [{n}]" for n in s.citations) for s in answer.sentences)
+    body = " ".join(shown(_one_line(s.text)) + "".join(f" [{n}]" for n in s.citations) for s in answer.sentences)
     lines = [body or _one_line(answer.answer), "", "Sources:"]
     for c in answer.citations:
         lines += [f"[{c.n}] {source_line(c)}", f"    {span_line(c)}", f"    “{_one_line(c.quote)}”"]
@@ -33,7 +34,9 @@ def answer_text(answer: Answer) -> str:
 
 
 def answer_html(answer: Answer) -> str:
-    body = " ".join(escape(_one_line(s.text)) + "".join(f" [{n}]" for n in s.citations) for s in answer.sentences)
+    body = " ".join(
+        escape(shown(_one_line(s.text))) + "".join(f" [{n}]" for n in s.citations) for s in answer.sentences
+    )
     items = "".join(
         f"<li>{escape(source_line(c))}<br><small>{escape(span_line(c))}</small>"
         f"<blockquote>“{escape(_one_line(c.quote))}”</blockquote></li>"

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping
 from html import escape
 from urllib.parse import urlparse
 
+from rag.answer.compose import shown
 from rag.types import Answer, Citation, Document, Passage
 from ui import clip, markdown
 
@@ -76,7 +77,7 @@ def answer_html(answer: Answer, turn: int, documents: Mapping[str, Document]) ->
     def marker(n: int) -> str:
         return f' <a class="rag-cite" href="#{hl_id(turn, n)}" title="show the cited span">[{n}]</a>'
 
-    text = " ".join(esc(one_line(s.text)) + "".join(marker(n) for n in s.citations) for s in answer.sentences)
+    text = " ".join(esc(shown(one_line(s.text))) + "".join(marker(n) for n in s.citations) for s in answer.sentences)
     # The chat's sanitizer strips data attributes: this link names the panel's copy button, which holds them.
     copy = (
         f'<a class="rag-copy" href="#rag-copy-{turn}" role="button" title="Copy the answer with its sources">Copy</a>'

@@ -20,6 +20,15 @@ _DANGLING = re.compile(
 )
 
 
+# Openers that link a sentence to the one before without naming anything in it: an answer may open
+# with the rest of the sentence, quoted from just after the link word (still an exact span).
+_CONNECTIVE = re.compile(
+    r"^(furthermore|moreover|additionally|in addition|also|further|besides|however|meanwhile|likewise|similarly|"
+    r"indeed)\s*,?\s+",
+    re.IGNORECASE,
+)
+
+
 def dangling(text: str) -> bool:
     return bool(_DANGLING.match(text.strip()))
 
@@ -34,11 +43,23 @@ def cohere(chosen: Sequence[Scored], ev: Evidence, max_sentences: int) -> list[S
     before = _predecessor(first, ev)
     if dangling(first.sentence.text) and before is not None and all(c.sentence != before.sentence for c in rest):
         lead = [before, first]
+    elif dangling(first.sentence.text):
+        lead = [unlinked(first)]
     taken = {c.sentence.sent_id for c in lead} | {c.sentence.sent_id for c in rest}
     kept = [c for c in rest if not dangling(c.sentence.text) or c.sentence.sent_id - 1 in taken]
     docs = list(dict.fromkeys([first.sentence.doc_id, *(c.sentence.doc_id for c in kept)]))
     kept.sort(key=lambda c: (docs.index(c.sentence.doc_id), c.sentence.start))
     return (lead + kept)[: max(max_sentences, len(lead))]
+
+
+def unlinked(item: Scored) -> Scored:
+    """The sentence from just after a link word ("Furthermore, on open source, …" → "on open
+    source, …"), when it opens with one; else unchanged."""
+    s = item.sentence
+    m = _CONNECTIVE.match(s.text)
+    if not m or m.end() >= len(s.text):
+        return item
+    return replace(item, sentence=replace(s, start=s.start + m.end(), text=s.text[m.end() :]))
 
 
 def _predecessor(item: Scored, ev: Evidence) -> Scored | None:

@@ -136,7 +136,14 @@ def cite(
 
 def display_text(sentences: Sequence[AnswerSentence]) -> str:
     """The answer as one string, each sentence followed by its " [n]" markers (for display only)."""
-    return " ".join(s.text + "".join(f" [{n}]" for n in s.citations) for s in sentences)
+    return " ".join(shown(s.text) + "".join(f" [{n}]" for n in s.citations) for s in sentences)
+
+
+def shown(quote: str) -> str:
+    """A quote as displayed: one that starts inside its sentence (after a link word such as
+    "Furthermore,") is marked with a leading "…"; the quote and its citation stay exact."""
+    first = quote.split(" ", 1)[0]
+    return "…" + quote if first[:1].islower() and first.islower() else quote  # not "iPod …"
 
 
 def verify(
