@@ -35,3 +35,15 @@ def test_heading_detection() -> None:
     assert not is_heading("The plan lists 13 actions.")
     assert is_heading("China's Bold Move: Unveils Global AI Governance Plan at World AI Conference")
     assert not is_heading("The Action Plan is both forward-looking and rich in original and practical proposals")
+
+
+def test_a_byline_lead_line_joins_the_name_below_it() -> None:
+    from rag.text.sentences import split_spans
+
+    text = "Last updated:\n\nEdited By\nMackenzie Ferguson\nAI Tools Researcher\nBy the way, it works."
+    assert [text[s:e] for s, e in split_spans(text, 0, len(text))] == [
+        "Last updated:",
+        "Edited By\nMackenzie Ferguson",
+        "AI Tools Researcher",
+        "By the way, it works.",
+    ]

@@ -6,8 +6,10 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
-from rag.answer.compose import Scored
+from rag.answer.evidence import Evidence
+from rag.answer.facts import facts_of
 from rag.answer.question import Question
+from rag.answer.support import has_expected_type
 from rag.retrieve.lexical import stem
 from rag.types import Document, Hit
 
@@ -15,12 +17,12 @@ _ARTICLE = re.compile(r"\bthe (?:\d+ )?$", re.IGNORECASE)  # kept before a name:
 _NAME_PHRASE = re.compile(r"[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*)*")
 
 
-# What a question of each expected answer type needs, as the refusal says it lacks.
+# What a question of each expected answer type needs, as the refusal says it lacks. Not "who": a
+# name often sits in a byline or a heading that no sentence of the passages states.
 _WANTED = {
     "date": "a date",
     "number": "a number",
     "money": "an amount of money",
-    "person": "a person's name",
     "place": "a place",
     "country": "a country",
 }
@@ -30,14 +32,14 @@ def refusal(
     question: Question | None,
     hits: Sequence[Hit],
     documents: Mapping[str, Document],
-    scored: Sequence[Scored] = (),
+    evidence: Evidence | None = None,
 ) -> str:
-    """`scored` are the candidate sentences the answer was sought in (what the gap clause checks)."""
+    """`evidence` (with the hits) lets the refusal say what kind of answer the passages lack."""
     parts = ["The documents don't answer this question."]
     missing = absent_names(question) if question else []
     if missing:
         parts.append(f"They never mention {_join(missing)}.")
-    elif question is not None and (gap := type_gap(question, scored)):
+    elif question is not None and evidence is not None and (gap := type_gap(question, evidence, hits)):
         parts.append(gap)
     if hits:
         title = documents[hits[0].chunk.doc_id].meta.title
@@ -58,16 +60,18 @@ def absent_names(question: Question) -> list[str]:
     return list(dict.fromkeys(found)) or sorted(absent)
 
 
-def type_gap(question: Question, scored: Sequence[Scored]) -> str:
+def type_gap(question: Question, ev: Evidence, hits: Sequence[Hit]) -> str:
     """ "They mention X, but none of the passages found about it gives a date.": said only when
-    the candidates that name everything the question names all lack the expected type."""
+    no sentence of the passages found that names everything the question names (or follows one
+    that does: "It lists 13 actions") holds a span of the expected type, headings included."""
     wanted = _WANTED.get(question.expected or "")
-    named = {
-        s.sentence.sent_id for s in scored if s.signals and not (s.signals.entity_elsewhere or s.signals.entity_absent)
-    }
-    # "It lists 13 actions" is about what the sentence before it names.
-    about = [s for s in scored if s.sentence.sent_id in named or s.sentence.sent_id - 1 in named]
-    if not wanted or not about or any(s.signals and not s.signals.type_missing for s in about):
+    if not wanted:
+        return ""
+    sids = list(dict.fromkeys(sid for h in hits for sid in ev.sentences_of_chunk.get(h.chunk.chunk_id, ())))
+    named = {sid for sid in sids if all(e in ev.facts(sid).tokens for e in question.entities)}
+    about = [sid for sid in sids if sid in named or sid - 1 in named]
+    asked = facts_of(question.wording, question.tokens, ev.lexicon)
+    if not about or any(has_expected_type(question, asked, ev.facts(sid)) for sid in about):
         return ""
     names = present_names(question)
     if not names:
@@ -83,7 +87,8 @@ def present_names(question: Question) -> list[str]:
     for m in _NAME_PHRASE.finditer(question.text):
         words = [stem(w.casefold()) for w in re.findall(r"[^\W_]+", m.group())]
         if any(w in known for w in words):
-            article = _ARTICLE.search(question.text[: m.start()])
+            # "the International AI Science Group", but "the Xinhua commentary" names Xinhua.
+            article = _ARTICLE.search(question.text[: m.start()]) if " " in m.group() else None
             found.append((article.group().casefold() if article else "") + m.group())
     return list(dict.fromkeys(found))
 

@@ -49,5 +49,7 @@ class ExtractiveComposer:
             abstained=abstained,
             sentences=sentences,
             citations=citations,
-            notice=refusal(state.analysis, state.hits, ev.documents, scored) if not sentences else "",
+            notice=refusal(state.analysis, state.evidence_hits or state.hits, ev.documents, ev)
+            if not sentences
+            else "",
         )

@@ -21,7 +21,7 @@ from rag.protocols import Embedder
 from rag.stores.bm25_lexical import Bm25Index
 from rag.stores.faiss_store import FaissStore, dense_plan
 from rag.text.chunking import chunk_document
-from rag.text.sentences import split_document
+from rag.text.sentences import SENTENCE_RULES, split_document
 from rag.types import Sentence
 from rag.version import __version__
 
@@ -55,6 +55,7 @@ def settings_signature(config: Config, embedder: Embedder) -> dict[str, Any]:
         "model_id": embedder.model_id,
         "chunk_tokens": config.chunk_tokens,
         "chunk_overlap": config.chunk_overlap,
+        "sentence_rules": SENTENCE_RULES,
     }
 
 

@@ -7,8 +7,13 @@ import re
 from rag.corpus.boilerplate import content_blocks
 from rag.types import Document, Sentence, Span
 
+# Bumped whenever a change here moves sentence spans: an index records it and is rebuilt when it differs.
+SENTENCE_RULES = 2
 _BOUNDARY = re.compile(r"[.!?…]+[\"'”’)\]]*\s+")
 _ABBREV = {"mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "no", "vs", "e.g", "i.e", "cf", "fig", "al", "approx"}
+# A line that only announces a byline ("Edited By", "Written by") belongs with the name on the next
+# line: split apart, neither line says who wrote or edited the piece.
+_BYLINE_LEAD = re.compile(r"(?:(?:edited|written|reported|compiled|posted)\s+)?by:?", re.IGNORECASE)
 _TERMINAL = ".!?…\"'”’)]:。！？」』）"  # Latin and CJK sentence ends
 
 
@@ -34,7 +39,17 @@ def split_spans(text: str, start: int, end: int) -> list[Span]:
                 cursor = m.end()
         spans.append((cursor, line_end))
         line_start = line_end + 1
-    return [_trim(text, s, e) for s, e in spans if text[s:e].strip()]
+    return _join_bylines(text, [_trim(text, s, e) for s, e in spans if text[s:e].strip()])
+
+
+def _join_bylines(text: str, spans: list[Span]) -> list[Span]:
+    out: list[Span] = []
+    for s, e in spans:
+        if out and _BYLINE_LEAD.fullmatch(text[out[-1][0] : out[-1][1]]):
+            out[-1] = (out[-1][0], e)
+        else:
+            out.append((s, e))
+    return out
 
 
 def _trim(text: str, s: int, e: int) -> Span:
