@@ -68,6 +68,15 @@ def test_model_change_makes_index_stale(assistant: Assistant, config) -> None:  
     assert other.data.manifest["dimension"] == 128
 
 
+def test_new_sentence_rules_make_an_index_stale(assistant: Assistant, config, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import rag.index.build as build
+
+    monkeypatch.setattr(build, "SENTENCE_RULES", build.SENTENCE_RULES + 1)  # as a release that moves spans
+    messages: list[str] = []
+    Assistant.load(config, HashingEmbedder(256), progress=False, on_message=messages.append)
+    assert "sentence_rules changed" in messages[0]
+
+
 def test_previous_build_survives_and_old_ones_are_pruned(assistant: Assistant, config) -> None:  # type: ignore[no-untyped-def]
     for _ in range(3):
         Assistant.load(config, HashingEmbedder(256), build="always", progress=False)
