@@ -7,6 +7,7 @@ import json
 import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -143,6 +144,33 @@ def test_a_rebuild_gets_a_new_collection_and_pruning_drops_old_ones(config: Conf
     assert load_index(milvus.index_path).manifest["milvus"]["collection"] == names[-1]
     assert _collections(milvus) == set(names[1:])  # the live build and the previous one, as for folders
     assert len(list((milvus.index_path / "builds").iterdir())) == 2
+
+
+def test_collections_left_by_a_killed_build_are_swept_once_old(config: Config) -> None:
+    milvus = _milvus(config)
+    Assistant.load(milvus, HashingEmbedder(256), progress=False)
+    client = _client(milvus.milvus_address)
+    prefix = collection_prefix(milvus.index_path)
+    old = prefix + "20200101_000000_deadbeef"  # killed before its build folder was written
+    young = prefix + time.strftime("%Y%m%d_%H%M%S_", time.gmtime()) + "0badf00d"  # maybe still building
+    other = collection_prefix(config.root / "elsewhere") + "20200101_000000_deadbeef"  # another project's
+    for name in (old, young, other):
+        client.create_collection(name, dimension=4)
+    rebuilt = Assistant.load(milvus, HashingEmbedder(256), build="always", progress=False)
+    left = set(client.list_collections())
+    assert old not in left and {young, other} <= left
+    assert rebuilt.data.manifest["milvus"]["collection"] in left
+
+
+def test_a_corpus_edit_while_serving_moves_to_a_new_collection(config: Config) -> None:
+    milvus = _milvus(config)
+    served = Assistant.load(milvus, HashingEmbedder(256), progress=False)
+    before = served.data.manifest["milvus"]["collection"]
+    notes = milvus.corpus_path / "notes.md"
+    notes.write_text(notes.read_text() + "\nThe Milvus pilot indexed eleven data sets in March.\n")
+    assert served.refresh_if_stale(force_check=True)  # the same process: Milvus Lite's file stays open
+    assert served.data.manifest["milvus"]["collection"] != before
+    assert "eleven data sets" in served.ask("How many data sets did the Milvus pilot index?").answer
 
 
 def test_a_failed_build_drops_its_half_made_collection(config: Config, monkeypatch: pytest.MonkeyPatch) -> None:

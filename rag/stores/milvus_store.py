@@ -8,6 +8,7 @@ imported on first use only, so a FAISS index never loads it."""
 
 from __future__ import annotations
 
+import calendar
 import hashlib
 import json
 import logging
@@ -28,6 +29,9 @@ FILE = "milvus.json"
 TOKEN_ENV = "RAG_MILVUS_TOKEN"  # read when connecting, never written to a setting or the manifest
 INSERT_BATCH = 2000  # rows per insert call: well under gRPC's 64 MB message limit at 1024 dimensions
 TIMEOUT_S = 10.0
+# As for temp build folders: a younger collection no build names may belong to a build still running.
+ORPHAN_AGE_S = 600
+STAMP = "%Y%m%d_%H%M%S"  # UTC, in every collection name after the index folder's prefix
 INSTALL = "pip install 'gaigap-rag[milvus]' (pymilvus and milvus-lite)"
 
 _clients: dict[str, Any] = {}
@@ -108,6 +112,13 @@ def collection_prefix(index_dir: Path) -> str:
     return "rag_" + hashlib.sha256(str(index_dir.absolute()).encode()).hexdigest()[:8] + "_"
 
 
+def _age_s(name: str, prefix: str) -> float:
+    try:
+        return time.time() - calendar.timegm(time.strptime(name[len(prefix) :][: len("20200101_000000")], STAMP))
+    except ValueError:
+        return 0.0  # not a name this module made: leave it alone
+
+
 class MilvusStore:
     FILE = FILE
 
@@ -136,13 +147,14 @@ class MilvusStore:
         if not address.startswith(MILVUS_SCHEMES):
             Path(address).parent.mkdir(parents=True, exist_ok=True)
         client = _client(address)
-        name = collection_prefix(index_dir) + time.strftime("%Y%m%d_%H%M%S_") + uuid.uuid4().hex[:8]
+        name = collection_prefix(index_dir) + time.strftime(STAMP, time.gmtime()) + "_" + uuid.uuid4().hex[:8]
         schema = pymilvus.MilvusClient.create_schema(auto_id=False, enable_dynamic_field=False)
         schema.add_field("id", pymilvus.DataType.INT64, is_primary=True)
         schema.add_field("vector", pymilvus.DataType.FLOAT_VECTOR, dim=dimension)
         params = pymilvus.MilvusClient.prepare_index_params()
         params.add_index(field_name="vector", index_type="FLAT", metric_type="IP")
         store = cls(client, name, recorded_uri(address, index_dir), dimension)
+        store._sweep(index_dir)
         # Strong consistency: a search right after the inserts of a build sees all of them.
         store._call("create", "create_collection", name, schema=schema, consistency_level="Strong")
         # sync=False: an index on an empty collection is ready at once, and waiting for it polls an
@@ -150,6 +162,20 @@ class MilvusStore:
         store._call("index", "create_index", name, params, sync=False)
         store._call("load", "load_collection", name)
         return store
+
+    def _sweep(self, index_dir: Path) -> None:
+        """Drop this index folder's collections that no build names and that are old: what a build
+        killed between creating its collection and writing its folder left behind."""
+        named = set()
+        for record in (index_dir / "builds").glob(f"*/{FILE}"):
+            try:
+                named.add(json.loads(record.read_text(encoding="utf-8"))["collection"])
+            except (OSError, ValueError, KeyError):
+                continue
+        prefix = collection_prefix(index_dir)
+        for name in self._call("list the collections beside", "list_collections"):
+            if name.startswith(prefix) and name not in named and _age_s(name, prefix) > ORPHAN_AGE_S:
+                self._call("drop an old collection beside", "drop_collection", name)
 
     @classmethod
     def of(cls, vectors: np.ndarray, address: str, index_dir: Path) -> Self:
