@@ -210,6 +210,19 @@ def test_without_pymilvus_the_error_says_what_to_install(config: Config, monkeyp
         Assistant.load(_milvus(config), HashingEmbedder(256), progress=False)
 
 
+def test_switching_back_to_faiss_prunes_milvus_builds_even_without_pymilvus(
+    config: Config, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    milvus = _milvus(config)
+    Assistant.load(milvus, HashingEmbedder(256), progress=False)
+    monkeypatch.setitem(sys.modules, "pymilvus", None)  # uninstalled after switching back
+    back = milvus.with_overrides(vector_store="faiss")
+    for _ in range(2):  # the second build prunes the Milvus one
+        faiss = Assistant.load(back, HashingEmbedder(256), progress=False, build="always")
+    assert isinstance(faiss.data.dense, FaissStore) and faiss.ask(QUESTIONS[0]).citations
+    assert not list((milvus.index_path / "builds").glob("*/milvus.json"))
+
+
 def test_a_faiss_index_never_imports_pymilvus(project: Path) -> None:
     code = (
         "import sys; from tests.conftest import tiny_assistant; from pathlib import Path; "

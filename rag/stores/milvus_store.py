@@ -9,6 +9,7 @@ imported on first use only, so a FAISS index never loads it."""
 from __future__ import annotations
 
 import calendar
+import functools
 import hashlib
 import json
 import logging
@@ -22,7 +23,7 @@ from typing import Any, Self
 import numpy as np
 
 from rag.config import MILVUS_SCHEMES
-from rag.errors import ConfigError, IndexCorruptError, VectorStoreError
+from rag.errors import ConfigError, IndexCorruptError, RagError, VectorStoreError
 from rag.protocols import Ranked
 
 FILE = "milvus.json"
@@ -38,14 +39,19 @@ _clients: dict[str, Any] = {}
 _clients_lock = threading.Lock()
 
 
+@functools.cache
+def _quiet_logs() -> None:
+    # Both log every failed call with a traceback on stderr; the RagError raised here says it once.
+    for name in ("pymilvus", "milvus_lite"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
+
+
 def _pymilvus() -> Any:
     try:
         import pymilvus
     except ImportError as exc:
         raise ConfigError(f'vector_store = "milvus" needs pymilvus ({exc}): {INSTALL}') from exc
-    # Both log every failed call with a traceback on stderr; the RagError raised here says it once.
-    for name in ("pymilvus", "milvus_lite"):
-        logging.getLogger(name).setLevel(logging.CRITICAL)
+    _quiet_logs()
     return pymilvus
 
 
@@ -251,11 +257,12 @@ class MilvusStore:
     @classmethod
     def discard(cls, folder: Path) -> None:
         """Drop the collection a build folder names (before the folder is pruned); a server that is
-        down leaves it behind rather than failing the build that prunes."""
+        down (or pymilvus gone after a switch back to FAISS) leaves it behind rather than failing
+        the build that prunes."""
         try:
             record = json.loads((folder / FILE).read_text(encoding="utf-8"))
             store = cls(_client(_address(str(record["uri"]), folder.parent.parent)), str(record["collection"]), "", 0)
             if store._call("look up", "has_collection", store.collection):
                 store.drop()
-        except (OSError, ValueError, KeyError, VectorStoreError):
+        except (OSError, ValueError, KeyError, RagError):
             pass
