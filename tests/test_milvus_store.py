@@ -131,7 +131,9 @@ def test_a_missing_or_changed_collection_is_detected_and_rebuilt(config: Config)
     assert again.data.manifest["milvus"]["collection"] != name
 
 
-def test_a_rebuild_gets_a_new_collection_and_pruning_drops_old_ones(config: Config) -> None:
+def test_a_rebuild_gets_a_new_collection_and_pruning_drops_old_ones(
+    config: Config, capfd: pytest.CaptureFixture[str]
+) -> None:
     milvus = _milvus(config)
     names = [
         Assistant.load(milvus, HashingEmbedder(256), build="always", progress=False).data.manifest["milvus"][
@@ -144,6 +146,7 @@ def test_a_rebuild_gets_a_new_collection_and_pruning_drops_old_ones(config: Conf
     assert load_index(milvus.index_path).manifest["milvus"]["collection"] == names[-1]
     assert _collections(milvus) == set(names[1:])  # the live build and the previous one, as for folders
     assert len(list((milvus.index_path / "builds").iterdir())) == 2
+    assert capfd.readouterr().out == ""  # builds, inserts and drops print nothing
 
 
 def test_collections_left_by_a_killed_build_are_swept_once_old(config: Config) -> None:
