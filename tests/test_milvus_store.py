@@ -191,6 +191,26 @@ def test_a_failed_build_drops_its_half_made_collection(config: Config, monkeypat
     assert Assistant.load(milvus, HashingEmbedder(256), build="never").ask(QUESTIONS[0]).citations
 
 
+def test_a_failed_build_reports_its_own_error_when_the_drop_fails_too(
+    config: Config, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pymilvus import MilvusException
+
+    milvus = _milvus(config)
+    Assistant.load(milvus, HashingEmbedder(256), progress=False)
+
+    def gone(*_args: object, **_kwargs: object) -> None:
+        raise MilvusException(message="server went away")
+
+    def full(*_args: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(_client(milvus.milvus_address), "drop_collection", gone)
+    monkeypatch.setattr("rag.index.store._fsync_tree", full)
+    with pytest.raises(rag.StorageError, match="No space left"):
+        Assistant.load(milvus, HashingEmbedder(256), build="always", progress=False)
+
+
 def test_a_lite_file_open_in_another_process_is_named(config: Config) -> None:
     milvus = _milvus(config, milvus_uri=str(config.root / "shared.db"))
     holder = subprocess.Popen(

@@ -80,7 +80,7 @@ def _dense_store(config: Config, vectors: np.ndarray) -> Iterator[tuple[VectorSt
     try:
         yield store, {"index_type": "flat", "milvus": store.location}  # always exact: see the README
     except BaseException:
-        store.drop()
+        store.drop(best_effort=True)
         raise
 
 

@@ -189,7 +189,7 @@ class MilvusStore:
         try:
             store.add(vectors)
         except BaseException:
-            store.drop()
+            store.drop(best_effort=True)
             raise
         return store
 
@@ -225,8 +225,14 @@ class MilvusStore:
     def count(self) -> int:
         return self._count
 
-    def drop(self) -> None:
-        self._call("drop", "drop_collection", self.collection)
+    def drop(self, best_effort: bool = False) -> None:
+        """Drop this collection; best_effort when a failed build cleans up: its own error is the
+        one to report, not the drop's."""
+        try:
+            self._call("drop", "drop_collection", self.collection)
+        except VectorStoreError:
+            if not best_effort:
+                raise
 
     def save(self, folder: Path) -> None:
         self._call("flush", "flush", self.collection)  # persisted before the build can become CURRENT
