@@ -11,7 +11,6 @@ from typing import Any
 
 from rag.errors import ConfigError
 from rag.limits import K_MAX, MAX_QUESTION_CHARS, MAX_SENTENCES_MAX, MODES
-from rag.stores import VECTOR_STORES
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 # How questions are embedded: auto = the ONNX export when the model can be exported, else torch.
@@ -29,6 +28,8 @@ ENV_VARS = {
     "RAG_VECTOR_STORE": "vector_store",
     "RAG_MILVUS_URI": "milvus_uri",
 }
+# The vector stores an index can be written with (rag/stores/: the class that reads each back).
+VECTOR_STORES = ("faiss", "milvus")
 # What pymilvus accepts as milvus_uri: a server (or cluster proxy) address, or a Milvus Lite file.
 MILVUS_SCHEMES = ("http://", "https://", "tcp://", "unix:")
 
@@ -77,6 +78,13 @@ class Config:
 
     def __post_init__(self) -> None:
         checks = [
+            (self.vector_store in VECTOR_STORES, "vector_store", f"one of {', '.join(VECTOR_STORES)}"),
+            (
+                _milvus_uri_ok(self.milvus_uri),
+                "milvus_uri",
+                "http://host:19530 (a Milvus server; credentials go in RAG_MILVUS_TOKEN, not the URI), "
+                "a file ending in .db (Milvus Lite) or empty",
+            ),
             (self.mode in MODES, "mode", f"one of {', '.join(MODES)}"),
             (self.chunk_tokens >= 16, "chunk_tokens", "an integer >= 16"),
             (0 <= self.chunk_overlap < self.chunk_tokens, "chunk_overlap", "0 <= overlap < chunk_tokens"),
@@ -98,13 +106,6 @@ class Config:
             (self.embed_batch_size >= 1, "embed_batch_size", "an integer >= 1"),
             (self.query_backend in QUERY_BACKENDS, "query_backend", f"one of {', '.join(QUERY_BACKENDS)}"),
             (self.query_threads >= 0, "query_threads", "0 (automatic) or a number of threads"),
-            (self.vector_store in VECTOR_STORES, "vector_store", f"one of {', '.join(VECTOR_STORES)}"),
-            (
-                _milvus_uri_ok(self.milvus_uri),
-                "milvus_uri",
-                "http://host:19530 (a Milvus server; credentials go in RAG_MILVUS_TOKEN, not the URI), "
-                "a file ending in .db (Milvus Lite) or empty",
-            ),
         ]
         for ok, name, expected in checks:
             if not ok:
