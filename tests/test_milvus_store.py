@@ -8,6 +8,8 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +23,7 @@ from rag.errors import ConfigError, IndexCorruptError, VectorStoreError
 from rag.evaluation.gold import load_gold
 from rag.index.store import current_build, load_index
 from rag.stores.faiss_store import FaissStore
-from rag.stores.milvus_store import MilvusStore, _client, collection_prefix
+from rag.stores.milvus_store import MilvusStore, _client, _clients, collection_prefix
 from tests.conftest import REPO
 
 QUESTIONS = [
@@ -211,20 +213,49 @@ def test_a_failed_build_reports_its_own_error_when_the_drop_fails_too(
         Assistant.load(milvus, HashingEmbedder(256), build="always", progress=False)
 
 
-def test_a_lite_file_open_in_another_process_is_named(config: Config) -> None:
-    milvus = _milvus(config, milvus_uri=str(config.root / "shared.db"))
+def _let_go(lite_file: str) -> None:
+    """Close this process's Milvus Lite server for the file, as a process exiting would."""
+    from milvus_lite.server_manager import server_manager_instance
+
+    _clients.pop(lite_file).close()
+    server_manager_instance.release_server(lite_file)
+
+
+@contextmanager
+def _holding(lite_file: str) -> Iterator[None]:
+    """Another process with the Milvus Lite file open, until the block ends."""
     holder = subprocess.Popen(
-        [sys.executable, "-c", f"from pymilvus import MilvusClient; MilvusClient({milvus.milvus_address!r}); "
+        [sys.executable, "-c", f"from pymilvus import MilvusClient; MilvusClient({lite_file!r}); "
          "print('open', flush=True); input()"],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
     )  # fmt: skip
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "open"
-        with pytest.raises(VectorStoreError, match=r"shared\.db is open in another process .*RAG_MILVUS_URI"):
-            Assistant.load(milvus, HashingEmbedder(256), progress=False)
+        yield
     finally:
         holder.communicate("\n", timeout=30)
+
+
+def test_a_lite_file_open_in_another_process_is_named(config: Config) -> None:
+    milvus = _milvus(config, milvus_uri=str(config.root / "shared.db"))
+    with (
+        _holding(milvus.milvus_address),
+        pytest.raises(VectorStoreError, match=r"shared\.db is open in another process .*RAG_MILVUS_URI"),
+    ):
+        Assistant.load(milvus, HashingEmbedder(256), progress=False)
     assert Assistant.load(milvus, HashingEmbedder(256), progress=False).ask(QUESTIONS[0]).citations
+
+
+def test_a_new_milvus_uri_rebuilds_there_even_while_the_old_one_is_unusable(config: Config) -> None:
+    old = _milvus(config, milvus_uri=str(config.root / "old.db"))
+    Assistant.load(old, HashingEmbedder(256), progress=False)
+    new = old.with_overrides(milvus_uri=str(config.root / "new.db"))
+    _let_go(old.milvus_address)
+    with _holding(old.milvus_address):  # the old file is now out of reach of this process
+        messages: list[str] = []
+        moved = Assistant.load(new, HashingEmbedder(256), progress=False, on_message=messages.append)
+    assert messages[0].startswith("Building the index (milvus_uri changed")
+    assert moved.data.manifest["milvus"]["uri"] == str(config.root / "new.db") and moved.ask(QUESTIONS[0]).citations
 
 
 def test_without_pymilvus_the_error_says_what_to_install(config: Config, monkeypatch: pytest.MonkeyPatch) -> None:
