@@ -53,17 +53,21 @@ def corpus_hash(config: Config) -> str:
 
 
 def settings_signature(config: Config, embedder: Embedder) -> dict[str, Any]:
-    signature: dict[str, Any] = {
+    return {
         "model_id": embedder.model_id,
         "chunk_tokens": config.chunk_tokens,
         "chunk_overlap": config.chunk_overlap,
-        "vector_store": config.vector_store,
     }
-    if config.vector_store == "milvus":  # another server (or Lite file) holds none of this index
-        from rag.stores.milvus_store import recorded_uri
 
-        signature["milvus_uri"] = recorded_uri(config.milvus_address, config.index_path)
-    return signature
+
+def store_signature(config: Config) -> dict[str, Any]:
+    """Where the vectors are searched, part of what makes an index stale beside settings_signature:
+    another store, server or Lite file holds none of this index."""
+    if config.vector_store != "milvus":
+        return {"vector_store": config.vector_store}
+    from rag.stores.milvus_store import recorded_uri
+
+    return {"vector_store": "milvus", "milvus_uri": recorded_uri(config.milvus_address, config.index_path)}
 
 
 @contextmanager
@@ -133,6 +137,7 @@ def build_index(config: Config, embedder: Embedder, progress: bool = True) -> Bu
         manifest = {
             "package_version": __version__,
             **settings_signature(config, embedder),
+            **store_signature(config),
             "dimension": int(vectors.shape[1]),
             "max_seq_length": limit,
             "corpus_hash": fingerprint,

@@ -13,7 +13,7 @@ from rag.config import Config
 from rag.corpus.metadata import METADATA_FILE
 from rag.corpus.reader import corpus_files
 from rag.errors import ConfigError, IndexCorruptError, IndexMissingError, RagError
-from rag.index.build import build_index, corpus_hash, settings_signature
+from rag.index.build import build_index, corpus_hash, settings_signature, store_signature
 from rag.index.lock import index_lock
 from rag.index.store import IndexData, current_build, load_index, read_manifest
 from rag.protocols import Embedder
@@ -23,7 +23,7 @@ BUILD_POLICIES = ("auto", "always", "never")
 
 def staleness(config: Config, embedder: Embedder, manifest: dict[str, Any]) -> str:
     """Why an index no longer matches the corpus and settings ('' when it does)."""
-    for key, want in settings_signature(config, embedder).items():
+    for key, want in {**settings_signature(config, embedder), **store_signature(config)}.items():
         if manifest.get(key) != want:
             return f"{key} changed ({manifest.get(key)!r} → {want!r})"
     if manifest.get("corpus_hash") != corpus_hash(config):
