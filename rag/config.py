@@ -30,7 +30,13 @@ ENV_VARS = {
     "RAG_SUPPORT_GATE": "support_gate",
     "RAG_CHAT_UI": "chat_ui",
     "RAG_ALLOWED_HOSTS": "allowed_hosts",
+    "RAG_VECTOR_STORE": "vector_store",
+    "RAG_MILVUS_URI": "milvus_uri",
 }
+# The vector stores an index can be written with (rag/stores/: the class that reads each back).
+VECTOR_STORES = ("faiss", "milvus")
+# What pymilvus accepts as milvus_uri: a server (or cluster proxy) address, or a Milvus Lite file.
+MILVUS_SCHEMES = ("http://", "https://", "tcp://", "unix:")
 
 
 @dataclass(frozen=True)
@@ -70,9 +76,21 @@ class Config:
     chat_ui: str = "ui.app:mount"
     # Extra Host names the server answers for, comma-separated (127.0.0.1, localhost and [::1] always).
     allowed_hosts: str = ""
+    # Where chunk vectors are searched: "faiss" (in this process) or "milvus" (rag/stores/milvus_store.py).
+    vector_store: str = "faiss"
+    # Milvus server URI (http://host:19530; the token comes from RAG_MILVUS_TOKEN) or a Milvus Lite
+    # file ending in .db; "" = the Lite file milvus.db in the index folder.
+    milvus_uri: str = ""
 
     def __post_init__(self) -> None:
         checks = [
+            (self.vector_store in VECTOR_STORES, "vector_store", f"one of {', '.join(VECTOR_STORES)}"),
+            (
+                _milvus_uri_ok(self.milvus_uri),
+                "milvus_uri",
+                "http://host:19530 (a Milvus server; credentials go in RAG_MILVUS_TOKEN, not the URI), "
+                "a file ending in .db (Milvus Lite) or empty",
+            ),
             (self.mode in MODES, "mode", f"one of {', '.join(MODES)}"),
             (self.chunk_tokens >= 16, "chunk_tokens", "an integer >= 16"),
             (0 <= self.chunk_overlap < self.chunk_tokens, "chunk_overlap", "0 <= overlap < chunk_tokens"),
@@ -127,8 +145,22 @@ class Config:
     def cache_path(self) -> Path:
         return self.path(self.cache_dir)
 
+    @property
+    def milvus_address(self) -> str:
+        """milvus_uri with a Lite file resolved against the project (default: in the index folder)."""
+        if self.milvus_uri.startswith(MILVUS_SCHEMES):
+            return self.milvus_uri
+        return str(self.path(Path(self.milvus_uri)) if self.milvus_uri else self.index_path / "milvus.db")
+
     def with_overrides(self, **overrides: Any) -> Config:
         return replace(self, **_coerce({k: v for k, v in overrides.items() if v is not None}))
+
+
+def _milvus_uri_ok(uri: str) -> bool:
+    """A server address without credentials (the manifest records it), a Lite file, or empty."""
+    if uri.startswith(MILVUS_SCHEMES):
+        return "@" not in uri.partition("://")[2].split("/")[0]
+    return not uri or uri.endswith(".db")
 
 
 def _coerce(values: dict[str, Any]) -> dict[str, Any]:

@@ -36,6 +36,10 @@ class CitationError(RagError):
     """A citation does not match its source text: always a bug, never shown as an answer."""
 
 
+class VectorStoreError(RagError):
+    """The vector store's server cannot be reached or used (down, wrong URI or token, file in use)."""
+
+
 class StorageError(RagError):
     """A file could not be written (disk full, no permission): the previous index stays in use."""
 

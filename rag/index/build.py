@@ -1,10 +1,12 @@
-"""corpus → documents → chunks + sentences → vectors (cached) → FAISS + BM25 → index folder."""
+"""corpus → documents → chunks + sentences → vectors (cached) → FAISS (or Milvus) + BM25 → index folder."""
 
 from __future__ import annotations
 
 import hashlib
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,7 +19,7 @@ from rag.corpus.reader import Corpus, Skipped, corpus_files, read_corpus
 from rag.embed.cache import EmbeddingCache
 from rag.errors import ConfigError
 from rag.index.store import IndexData, write_index
-from rag.protocols import Embedder
+from rag.protocols import Embedder, VectorStore
 from rag.stores.bm25_lexical import Bm25Index
 from rag.stores.faiss_store import FaissStore, dense_plan
 from rag.text.chunking import chunk_document
@@ -57,6 +59,34 @@ def settings_signature(config: Config, embedder: Embedder) -> dict[str, Any]:
         "chunk_overlap": config.chunk_overlap,
         "sentence_rules": SENTENCE_RULES,
     }
+
+
+def store_signature(config: Config) -> dict[str, Any]:
+    """Where the vectors are searched, part of what makes an index stale beside settings_signature:
+    another store, server or Lite file holds none of this index."""
+    if config.vector_store != "milvus":
+        return {"vector_store": config.vector_store}
+    from rag.stores.milvus_store import recorded_uri
+
+    return {"vector_store": "milvus", "milvus_uri": recorded_uri(config.milvus_address, config.index_path)}
+
+
+@contextmanager
+def _dense_store(config: Config, vectors: np.ndarray) -> Iterator[tuple[VectorStore, dict[str, Any]]]:
+    """The store for the chunk vectors and what the manifest records of it; a Milvus collection
+    is dropped again when the build fails before it is written."""
+    if config.vector_store != "milvus":
+        plan = dense_plan(len(vectors))
+        yield FaissStore.of(vectors, plan), plan
+        return
+    from rag.stores.milvus_store import MilvusStore
+
+    store = MilvusStore.of(vectors, config.milvus_address, config.index_path)
+    try:
+        yield store, {"index_type": "flat", "milvus": store.location}  # always exact: see the README
+    except BaseException:
+        store.drop(best_effort=True)
+        raise
 
 
 def embed_batched(embedder: Embedder, texts: list[str], batch: int, progress: bool) -> np.ndarray:
@@ -103,30 +133,30 @@ def build_index(config: Config, embedder: Embedder, progress: bool = True) -> Bu
     vectors = cache.embed(texts, lambda todo: embed_batched(embedder, todo, config.embed_batch_size, progress))
     cache.save(keep=texts)
     chunk_vectors, sentence_vectors = vectors[: len(chunks)], vectors[len(chunks) :]
-    plan = dense_plan(len(chunks))
     counts = {"documents": len(corpus.documents), "chunks": len(chunks), "sentences": len(sentences)}
-    manifest = {
-        "package_version": __version__,
-        **settings_signature(config, embedder),
-        "dimension": int(vectors.shape[1]),
-        "max_seq_length": limit,
-        "corpus_hash": fingerprint,
-        "vector_store": "faiss",
-        **plan,
-        **_provenance(corpus),
-        "counts": counts,
-    }
-    data = IndexData(
-        manifest=manifest,
-        documents=corpus.documents,
-        chunks=tuple(chunks),
-        sentences=tuple(sentences),
-        chunk_vectors=chunk_vectors,
-        sentence_vectors=sentence_vectors,
-        dense=FaissStore.of(chunk_vectors, plan),
-        lexical=Bm25Index.of([c.text for c in chunks]),
-    )
-    path = write_index(config.index_path, data)
+    with _dense_store(config, chunk_vectors) as (dense, plan):
+        manifest = {
+            "package_version": __version__,
+            **settings_signature(config, embedder),
+            **store_signature(config),
+            "dimension": int(vectors.shape[1]),
+            "max_seq_length": limit,
+            "corpus_hash": fingerprint,
+            **plan,
+            **_provenance(corpus),
+            "counts": counts,
+        }
+        data = IndexData(
+            manifest=manifest,
+            documents=corpus.documents,
+            chunks=tuple(chunks),
+            sentences=tuple(sentences),
+            chunk_vectors=chunk_vectors,
+            sentence_vectors=sentence_vectors,
+            dense=dense,
+            lexical=Bm25Index.of([c.text for c in chunks]),
+        )
+        path = write_index(config.index_path, data)
     return BuildReport(
         path=path,
         documents=len(corpus.documents),

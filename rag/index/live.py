@@ -13,9 +13,9 @@ from rag.config import Config
 from rag.corpus.metadata import METADATA_FILE
 from rag.corpus.reader import corpus_files
 from rag.errors import ConfigError, IndexCorruptError, IndexMissingError, RagError
-from rag.index.build import build_index, corpus_hash, settings_signature
+from rag.index.build import build_index, corpus_hash, settings_signature, store_signature
 from rag.index.lock import index_lock
-from rag.index.store import IndexData, load_index
+from rag.index.store import IndexData, current_build, load_index, read_manifest
 from rag.protocols import Embedder
 
 BUILD_POLICIES = ("auto", "always", "never")
@@ -23,7 +23,7 @@ BUILD_POLICIES = ("auto", "always", "never")
 
 def staleness(config: Config, embedder: Embedder, manifest: dict[str, Any]) -> str:
     """Why an index no longer matches the corpus and settings ('' when it does)."""
-    for key, want in settings_signature(config, embedder).items():
+    for key, want in {**settings_signature(config, embedder), **store_signature(config)}.items():
         if manifest.get(key) != want:
             return f"{key} changed ({manifest.get(key)!r} → {want!r})"
     if manifest.get("corpus_hash") != corpus_hash(config):
@@ -69,10 +69,11 @@ def _open(config: Config, embedder: Embedder, build: str, progress: bool, say: C
     reason = "a rebuild was requested" if build == "always" else ""
     if not reason:
         try:
-            data = load_index(config.index_path)
-            reason = staleness(config, embedder, data.manifest)
+            # Judged from the manifest before the vector store is opened: an index on a Milvus that
+            # is no longer configured is rebuilt where the settings point, not reopened there.
+            reason = staleness(config, embedder, read_manifest(current_build(config.index_path)))
             if not reason:
-                return data
+                return load_index(config.index_path)
         except (IndexMissingError, IndexCorruptError) as exc:
             if build == "never":
                 raise

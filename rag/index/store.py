@@ -3,6 +3,8 @@
     <index_dir>/CURRENT            name of the live build (replaced atomically)
     <index_dir>/builds/<name>/     manifest.json, documents/chunks/sentences.jsonl,
                                    chunk_vectors.npy, sentence_vectors.npy, dense.faiss, bm25/
+                                   (milvus.json instead of dense.faiss names a build's Milvus collection)
+    <index_dir>/milvus.db/         the default Milvus Lite file (vector_store = "milvus")
 
 A build is written in full under a temporary name, renamed, and only then made CURRENT; a crash at
 any point leaves the previous build live."""
@@ -25,7 +27,7 @@ import numpy as np
 from rag.errors import IndexCorruptError, IndexMissingError, storage_error
 from rag.index import records
 from rag.protocols import LexicalIndex, VectorStore
-from rag.stores import vector_store_class
+from rag.stores import drop_external, vector_store_class
 from rag.stores.bm25_lexical import Bm25Index
 from rag.types import Chunk, Document, Sentence
 
@@ -127,6 +129,7 @@ def _prune(builds: Path, keep: set[str]) -> None:
         # A young temp folder may belong to a build still running in another process.
         young = p.name.startswith(".tmp-") and time.time() - p.stat().st_mtime < 600
         if p.name not in keep and p.is_dir() and not young:
+            drop_external(p)
             shutil.rmtree(p, ignore_errors=True)
 
 
