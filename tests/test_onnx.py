@@ -109,7 +109,7 @@ def test_cold_cli_answer_imports_no_torch_sentence_transformers_or_gradio(built:
 
 def test_parallel_questions_get_the_answers_sequential_ones_get(built: Assistant) -> None:
     """No process-wide lock around answering (issue 12): questions from eight threads at once, on
-    the ONNX path with a tokenizer per thread, answer exactly as one at a time."""
+    the ONNX path with one shared session and tokenizer, answer exactly as one at a time."""
     from concurrent.futures import ThreadPoolExecutor
 
     def key(question: str):  # type: ignore[no-untyped-def]

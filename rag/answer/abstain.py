@@ -53,11 +53,7 @@ def absent_names(question: Question) -> list[str]:
     absent = set(question.entities) & set(question.unknown)
     if not absent:
         return []
-    found = []
-    for m in _NAME_PHRASE.finditer(question.text):
-        if any(stem(w.casefold()) in absent for w in re.findall(r"[^\W_]+", m.group())):
-            found.append(m.group())
-    return list(dict.fromkeys(found)) or sorted(absent)
+    return list(dict.fromkeys(m.group() for m in _name_phrases(question, absent))) or sorted(absent)
 
 
 def type_gap(question: Question, ev: Evidence, hits: Sequence[Hit]) -> str:
@@ -82,15 +78,21 @@ def type_gap(question: Question, ev: Evidence, hits: Sequence[Hit]) -> str:
 
 def present_names(question: Question) -> list[str]:
     """The names the question asks about that the corpus has, as the question writes them."""
-    known = set(question.entities) - set(question.unknown)
     found = []
-    for m in _NAME_PHRASE.finditer(question.text):
-        words = [stem(w.casefold()) for w in re.findall(r"[^\W_]+", m.group())]
-        if any(w in known for w in words):
-            # "the International AI Science Group", but "the Xinhua commentary" names Xinhua.
-            article = _ARTICLE.search(question.text[: m.start()]) if " " in m.group() else None
-            found.append((article.group().casefold() if article else "") + m.group())
+    for m in _name_phrases(question, set(question.entities) - set(question.unknown)):
+        # "the International AI Science Group", but "the Xinhua commentary" names Xinhua.
+        article = _ARTICLE.search(question.text[: m.start()]) if " " in m.group() else None
+        found.append((article.group().casefold() if article else "") + m.group())
     return list(dict.fromkeys(found))
+
+
+def _name_phrases(question: Question, tokens: set[str]) -> list[re.Match[str]]:
+    """The capitalised phrases of the question holding one of `tokens` (stemmed words)."""
+    return [
+        m
+        for m in _NAME_PHRASE.finditer(question.text)
+        if any(stem(w.casefold()) in tokens for w in re.findall(r"[^\W_]+", m.group()))
+    ]
 
 
 def _join(words: Sequence[str]) -> str:

@@ -22,11 +22,6 @@ META_FILE = "onnx.json"
 MIN_COSINE = 0.9999
 
 
-class _PerThread(threading.local):
-    encoder: Any = None  # the tokenizer that embeds (truncating, padding)
-    counter: Any = None  # the tokenizer that counts tokens (neither)
-
-
 class OnnxEmbedder:
     """An Embedder over an export folder; `variant="int8"` uses the dynamically quantised model."""
 
@@ -41,10 +36,12 @@ class OnnxEmbedder:
         self.dimension = int(self.meta["dimension"])
         self.threads = max(1, threads)
         self.variant = variant
+        # Shared by every request thread: the session's run is thread-safe, and the tokenizers are
+        # configured once at load and only read afterwards ("Already borrowed" comes from changing
+        # padding or truncation during an encode, which transformers' tokenizers do on every call).
         self._session: Any = None
-        # `tokenizers` objects are not safe to share between threads ("Already borrowed"), the ONNX
-        # session is: each request thread encodes with its own tokenizer and runs the one session.
-        self._local = _PerThread()
+        self._tokenizer: Any = None
+        self._counter: Any = None
         self._lock = threading.Lock()
 
     @property
@@ -54,6 +51,7 @@ class OnnxEmbedder:
     def _load(self) -> Any:
         with self._lock:
             if self._session is None:
+                self._tokenizer = self._encoder()  # a damaged tokenizer.json fails at load
                 self._session = self._open()
         return self._session
 
@@ -74,7 +72,6 @@ class OnnxEmbedder:
             session = ort.InferenceSession(str(self.model_file), opts, providers=["CPUExecutionProvider"])
         except Exception as exc:  # onnxruntime raises its own exception types for damaged files
             raise ModelError(f"cannot open the ONNX export in {self.folder} ({exc}): re-run `rag index`") from exc
-        self._encoder()  # a damaged tokenizer.json fails here, at load, not on the first question
         return session
 
     def _tokenizer_file(self) -> Any:
@@ -86,15 +83,12 @@ class OnnxEmbedder:
             raise ModelError(f"cannot open the ONNX export in {self.folder} ({exc}): re-run `rag index`") from exc
 
     def _encoder(self) -> Any:
-        """This thread's tokenizer, set up as sentence-transformers encodes: truncated at
-        max_seq_length and padded to the longest text of a batch, whatever tokenizer.json says."""
-        tokenizer = self._local.encoder
-        if tokenizer is None:
-            tokenizer = self._tokenizer_file()
-            pad = tokenizer.padding or {}
-            tokenizer.enable_truncation(self.max_seq_length)
-            tokenizer.enable_padding(pad_id=pad.get("pad_id", 0), pad_token=pad.get("pad_token", "[PAD]"))
-            self._local.encoder = tokenizer
+        """The tokenizer set up as sentence-transformers encodes: truncated at max_seq_length and
+        padded to the longest text of a batch, whatever tokenizer.json says."""
+        tokenizer = self._tokenizer_file()
+        pad = tokenizer.padding or {}
+        tokenizer.enable_truncation(self.max_seq_length)
+        tokenizer.enable_padding(pad_id=pad.get("pad_id", 0), pad_token=pad.get("pad_token", "[PAD]"))
         return tokenizer
 
     def check(self) -> float:
@@ -116,18 +110,19 @@ class OnnxEmbedder:
         return self.max_seq_length
 
     def count_tokens(self, text: str) -> int:
-        counter = self._local.counter
-        if counter is None:
-            counter = self._local.counter = self._tokenizer_file()
-            counter.no_truncation()
-            counter.no_padding()
-        return len(counter.encode(text, add_special_tokens=False).ids)
+        with self._lock:
+            if self._counter is None:
+                counter = self._tokenizer_file()
+                counter.no_truncation()
+                counter.no_padding()
+                self._counter = counter
+        return len(self._counter.encode(text, add_special_tokens=False).ids)
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, 0), dtype=np.float32)
         session = self._load()
-        encodings = self._encoder().encode_batch(list(texts))
+        encodings = self._tokenizer.encode_batch(list(texts))
         columns = {
             "input_ids": np.array([e.ids for e in encodings], dtype=np.int64),
             "attention_mask": np.array([e.attention_mask for e in encodings], dtype=np.int64),

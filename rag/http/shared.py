@@ -1,8 +1,8 @@
 """One loaded assistant shared by every request thread (API and chat alike).
 
 Questions are answered in parallel, without a lock: index arrays, FAISS and BM25 are only read
-while answering, the ONNX query embedder gives each thread its own tokenizer around one
-thread-safe session (the sentence-transformers embedder serialises its own encodes), and a live
+while answering, the ONNX query embedder shares one thread-safe session and a tokenizer
+configured once (the sentence-transformers embedder serialises its own encodes), and a live
 re-index swaps the loaded index under the index's own lock (rag/index/live.py)."""
 
 from __future__ import annotations
