@@ -104,9 +104,33 @@ def test_a_dangling_opening_quote_brings_its_antecedent(assistant: Assistant) ->
     item = Scored(lists, 0.9, 0.9, 0.9, "c")
     assert dangling(lists.text) and not dangling("The plan lists 13 actions.")
     lead = cohere([item], ev, max_sentences=4)
-    assert [c.sentence.text[:15] for c in lead] == ["The Action Plan", "It lists 13 act"]
+    # One quote, one exact span: the antecedent is not cited on its own as if it answered.
+    doc = assistant.documents[lists.doc_id].text
+    assert len(lead) == 1 and lead[0].sentence.text.startswith("The Action Plan was released")
+    assert lead[0].sentence.text.endswith("It lists 13 actions for AI governance.")
+    assert doc[lead[0].sentence.start : lead[0].sentence.end] == lead[0].sentence.text
+    assert lead[0].sentence.sent_id == lists.sent_id
     other = next(s for s in ev.sentences if s.text.startswith("Critics doubt"))
     assert cohere([Scored(other, 0.9, 0.9, 0.9, "c"), item], ev, 4) == [Scored(other, 0.9, 0.9, 0.9, "c")]
+
+
+def test_a_dangling_later_quote_joins_the_sentence_it_leans_on(assistant: Assistant) -> None:
+    ev = assistant.evidence
+    lists = next(s for s in ev.sentences if s.text.startswith("It lists 13 actions"))
+    released = ev.sentences[lists.sent_id - 1]
+    joined = cohere([Scored(released, 0.9, 0.9, 0.9, "a"), Scored(lists, 0.8, 0.8, 0.8, "b")], ev, 4)
+    assert [(c.sentence.start, c.sentence.end, c.chunk_id) for c in joined] == [(released.start, lists.end, "a")]
+
+
+def test_an_opening_link_word_alone_is_cut_without_bringing_the_sentence_before(assistant: Assistant) -> None:
+    from dataclasses import replace as swap
+
+    ev = assistant.evidence
+    critics = next(s for s in ev.sentences if s.text.startswith("Critics doubt"))
+    # "However, critics doubt …" would name its own subject once the link word is cut.
+    linked = swap(critics, start=critics.start - len("However, "), text="However, " + critics.text)
+    lead = cohere([Scored(linked, 0.9, 0.9, 0.9, "c")], ev, 4)
+    assert [c.sentence.text for c in lead] == [critics.text] and lead[0].sentence.start == critics.start
 
 
 def test_a_refusal_names_what_the_documents_never_mention(assistant: Assistant) -> None:
@@ -183,3 +207,31 @@ def test_a_link_word_is_left_out_of_an_opening_quote(assistant: Assistant) -> No
     assert doc[cut.start : cut.end] == cut.text
     assert shown(cut.text) == "…" + cut.text and shown("iPod sales rose.") == "iPod sales rose."
     assert display_text([AnswerSentence(cut.text, (1,))]).startswith("…the plan promotes")
+
+
+def test_what_a_question_sets_aside_is_not_what_it_asks() -> None:
+    from rag.answer.question import excluded_tokens
+    from rag.answer.support import EXCLUDED_RESTATED, Signals, support_factor
+
+    assert excluded_tokens("What characterises the plan besides cooperation?") == ("cooperation",)
+    assert excluded_tokens("apart from open source, what does it promote") == ("open", "source")
+    assert excluded_tokens("Who other than China signed?") == ("china",)  # "signed" is what is asked
+    assert excluded_tokens("What does the plan say about open source?") == ()
+    plain = Signals(False, 1.0, 0.0, 0, False, 0)
+    restating = Signals(False, 1.0, 0.0, 0, False, 0, restates_excluded=True)
+    assert support_factor(restating) == EXCLUDED_RESTATED * support_factor(plain)
+
+
+def test_a_sentence_restating_the_set_aside_topic_is_marked(assistant: Assistant) -> None:
+    from rag.answer.support import signals
+
+    ev, lexicon = assistant.evidence, _lexicon(assistant)
+    q = analyse("Besides the release, what does the Action Plan list?", lexicon)
+    asked = facts_of(q.wording, q.tokens, lexicon)
+    top = max(ev.idf.values())
+
+    def restates(start: str) -> bool:
+        sid = next(s.sent_id for s in ev.sentences if s.text.startswith(start))
+        return signals(q, asked, ev.facts(sid), lexicon, ev.idf, top).restates_excluded
+
+    assert restates("The Action Plan was released") and not restates("It lists 13 actions")

@@ -39,17 +39,50 @@ def cohere(chosen: Sequence[Scored], ev: Evidence, max_sentences: int) -> list[S
     if not chosen:
         return []
     first, rest = chosen[0], list(chosen[1:])
-    lead = [first]
-    before = _predecessor(first, ev)
-    if dangling(first.sentence.text) and before is not None and all(c.sentence != before.sentence for c in rest):
-        lead = [before, first]
-    elif dangling(first.sentence.text):
-        lead = [unlinked(first)]
+    lead = _lead(first, rest, ev)
     taken = {c.sentence.sent_id for c in lead} | {c.sentence.sent_id for c in rest}
     kept = [c for c in rest if not dangling(c.sentence.text) or c.sentence.sent_id - 1 in taken]
     docs = list(dict.fromkeys([first.sentence.doc_id, *(c.sentence.doc_id for c in kept)]))
     kept.sort(key=lambda c: (docs.index(c.sentence.doc_id), c.sentence.start))
-    return (lead + kept)[: max(max_sentences, len(lead))]
+    return _joined((lead + kept)[: max(max_sentences, len(lead))], ev)
+
+
+def _lead(first: Scored, rest: Sequence[Scored], ev: Evidence) -> list[Scored]:
+    """How the answer opens. A link word alone ("However, the U.S. …") is left out, as the rest of
+    the sentence names its own subject; a sentence leaning on the one before by a pronoun or a
+    demonstrative ("These points …") brings that sentence along."""
+    if not dangling(first.sentence.text):
+        return [first]
+    cut = unlinked(first)
+    if cut is not first and not dangling(cut.sentence.text):
+        return [cut]
+    before = _predecessor(first, ev)
+    if before is None or any(c.sentence == before.sentence for c in rest):
+        return [cut]
+    return [before, first]
+
+
+def _joined(items: Sequence[Scored], ev: Evidence) -> list[Scored]:
+    """A dangling sentence quoted right after the sentence it leans on, in the same paragraph, joins
+    it in one quote: one exact span, read as written, instead of an antecedent cited on its own as
+    if it answered the question. A joined quote keeps the id of its last sentence."""
+    out: list[Scored] = []
+    for item in items:
+        prev = out[-1] if out else None
+        s = item.sentence
+        doc = ev.documents[s.doc_id].text
+        if (
+            prev is None
+            or not dangling(s.text)
+            or prev.sentence.doc_id != s.doc_id
+            or prev.sentence.sent_id != s.sent_id - 1
+            or "\n" in doc[prev.sentence.end : s.start]
+        ):
+            out.append(item)
+            continue
+        span = replace(s, start=prev.sentence.start, text=doc[prev.sentence.start : s.end])
+        out[-1] = replace(max(prev, item, key=lambda c: c.score), sentence=span)
+    return out
 
 
 def unlinked(item: Scored) -> Scored:

@@ -30,6 +30,15 @@ _TYPE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     ("place", re.compile(r"\bwhere\b|\b(what|which|in what|in which) (city|place|venue|location)\b")),
 )
+# "What else does X reflect besides tech ambitions?": the words after "besides" are what the asker
+# already knows, so a sentence restating them is not the answer (the phrase ends at a comma, a
+# question word or the end).
+_EXCLUDING = re.compile(
+    r"\b(?:besides|apart from|aside from|other than|except(?: for)?|in addition to)\s+(.+?)"
+    r"(?=[,?.;!]|\s+(?:what|which|who|whom|how|where|when|why|does|do|did|is|are|was|were)\b|$)",
+    re.IGNORECASE,
+)
+_WH_FIRST = re.compile(r"^\s*(what|which|who|whom|how|where|when|why)(\s+else)?\s*$", re.IGNORECASE)
 _YES_NO = re.compile(r"^(is|are|was|were|does|do|did|can|could|will|would|has|have|had|should)\b")
 _CAPITALISED = re.compile(r"\b[A-Z][^\W_]*")
 _LATIN = "LATIN"
@@ -44,6 +53,7 @@ class Question:
     entities: tuple[str, ...]  # tokens that name things: written as names here or in the corpus
     unknown: tuple[str, ...]  # content tokens the corpus never uses, even after correction
     script: str  # the question's dominant writing system, e.g. LATIN, CJK, CYRILLIC
+    excluded: tuple[str, ...] = ()  # tokens after "besides"/"other than": known to the asker, not asked
 
     @property
     def wording(self) -> str:
@@ -63,7 +73,19 @@ def analyse(text: str, lexicon: Lexicon) -> Question:
         entities=_entities(wording, tokens, lexicon),
         unknown=tuple(t for t in dict.fromkeys(tokens) if not lexicon.knows(t) and not t.isdigit()),
         script=dominant_script(text),
+        excluded=excluded_tokens(wording),
     )
+
+
+def excluded_tokens(question: str) -> tuple[str, ...]:
+    """The tokens of what a question sets aside: "besides deregulation" → ("deregulation",)."""
+    out: list[str] = []
+    for m in _EXCLUDING.finditer(question):
+        words = m.group(1).split()[:3]
+        if len(words) > 1 and _WH_FIRST.match(question[: m.start()]):
+            words = words[:-1]  # "Who other than China signed?": the last word is what is asked
+        out += tokenize(" ".join(words))
+    return tuple(dict.fromkeys(out))
 
 
 def expected_type(question: str) -> str | None:

@@ -26,6 +26,9 @@ ENTITY_SWAPPED = 0.6
 # Science Group"), reached when the sentence has none of them: a sentence that only names the
 # question's subject is about the topic, not an answer.
 PREDICATE_MISSING = 0.55
+# Factor for a sentence that restates what the question sets aside ("what backs the strategy besides
+# deregulation" is not answered by the sentence about deregulation).
+EXCLUDED_RESTATED = 0.7
 # Words that say what kind of answer is wanted, not what it is about.
 _TYPE_WORDS = frozenset(
     [
@@ -58,13 +61,17 @@ class Signals:
     entity_absent: int  # names the corpus never uses
     swapped: bool  # asked about one country, the sentence talks about another
     numbers_missing: int  # numbers and dates of the question the sentence does not state
+    restates_excluded: bool = False  # holds what the question sets aside ("besides X")
 
 
 def signals(
     question: Question, asked: Facts, facts: Facts, lexicon: Lexicon, idf: dict[str, float], top: float
 ) -> Signals:
     """`asked` holds the question's own facts; `top` is the weight of a word the corpus never uses."""
-    predicate = [t for t in dict.fromkeys(question.tokens) if t not in question.entities and t not in _TYPE_WORDS]
+    aside = set(question.excluded)
+    predicate = [
+        t for t in dict.fromkeys(question.tokens) if t not in question.entities and t not in _TYPE_WORDS | aside
+    ]
     covered = 1.0
     if predicate:
         total = sum(idf.get(t, top) for t in predicate)
@@ -84,6 +91,7 @@ def signals(
         entity_absent=absent,
         swapped=bool(asked.countries and not (asked.countries & facts.countries) and facts.countries - asked.countries),
         numbers_missing=len((asked.quantities | asked.dates) - (facts.quantities | facts.dates | facts.tokens)),
+        restates_excluded=any(facts.has(t) for t in aside),
     )
 
 
@@ -91,6 +99,8 @@ def support_factor(s: Signals) -> float:
     """In (0, 1]: 1 when the sentence has the expected type, every name the question asks about, and
     the words of what it asks about those names."""
     factor = TYPE_MISSING if s.type_missing else 1.0
+    if s.restates_excluded:
+        factor *= EXCLUDED_RESTATED
     if s.swapped:
         factor *= ENTITY_SWAPPED
     factor *= PREDICATE_MISSING + (1 - PREDICATE_MISSING) * s.predicate
