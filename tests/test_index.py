@@ -77,6 +77,15 @@ def test_new_sentence_rules_make_an_index_stale(assistant: Assistant, config, mo
     assert "sentence_rules changed" in messages[0]
 
 
+def test_new_token_rules_make_an_index_stale(assistant: Assistant, config, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import rag.index.build as build
+
+    monkeypatch.setattr(build, "TOKEN_RULES", build.TOKEN_RULES + 1)  # as a release whose BM25 tokens differ
+    messages: list[str] = []
+    Assistant.load(config, HashingEmbedder(256), progress=False, on_message=messages.append)
+    assert "token_rules changed" in messages[0]
+
+
 def test_previous_build_survives_and_old_ones_are_pruned(assistant: Assistant, config) -> None:  # type: ignore[no-untyped-def]
     for _ in range(3):
         Assistant.load(config, HashingEmbedder(256), build="always", progress=False)

@@ -235,3 +235,26 @@ def test_a_sentence_restating_the_set_aside_topic_is_marked(assistant: Assistant
         return signals(q, asked, ev.facts(sid), lexicon, ev.idf, top).restates_excluded
 
     assert restates("The Action Plan was released") and not restates("It lists 13 actions")
+
+
+def _supports(assistant: Assistant, question: str, sentence: str) -> bool:
+    lexicon = _lexicon(assistant)
+    q = analyse(question, lexicon)
+    return has_expected_type(q, facts_of(q.wording, q.tokens, lexicon), facts_of(sentence, tokenize(sentence), lexicon))
+
+
+def test_a_list_question_needs_a_series_as_long_as_it_asks(assistant: Assistant) -> None:
+    from rag.answer.facts import series_length
+
+    assert series_length("It covers manufacturing, consumption, commerce, healthcare and education.") == 5
+    assert series_length("It covers development, security and governance of AI.") == 3
+    assert series_length("The plan, while strategic and ambitious, faces criticism.") == 0
+    assert series_length("The plan outlines six core principles and 13 concrete actions.") == 0
+    assert _supports(assistant, "List the areas the plan covers", "It covers health, education, farming and trade.")
+    assert not _supports(assistant, "List the six principles one by one", "It covers health, education and trade.")
+    assert not _supports(assistant, "List the six principles one by one", "The plan outlines six core principles.")
+
+
+def test_where_needs_a_place_not_a_country_doing_something(assistant: Assistant) -> None:
+    assert _supports(assistant, "Where was the plan announced?", "It was announced at a conference in Shanghai.")
+    assert not _supports(assistant, "Where was the plan announced?", "China announced the plan with great fanfare.")

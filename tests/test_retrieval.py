@@ -34,6 +34,13 @@ def test_tokenize_drops_stopwords_and_plurals() -> None:
     assert tokenize("What are the Actions of the plan's countries?") == ["action", "plan", "country"]
 
 
+def test_dotted_initialisms_are_one_token() -> None:
+    from rag.retrieve.lexical import tokenize
+
+    assert tokenize("the U.S.'s stance") == tokenize("the US stance") == ["us", "stance"]
+    assert tokenize("the U.K. and E.U.") == ["uk", "eu"] and tokenize("Mr. Smith") == ["mr", "smith"]
+
+
 def test_overlap_score_is_idf_weighted() -> None:
     idf = idf_table([["plan", "open"], ["plan"], ["plan", "source"]])
     assert overlap_score(["plan", "open"], ["plan", "open"], idf) == pytest.approx(1.0)

@@ -23,7 +23,13 @@ _RELATIVE_DATE_N = re.compile(rf"\b\w+ {_RELATIVE}\b", re.I)  # with its count (
 _DAY = re.compile(r"\b(?:" + "|".join(MONTHS) + r")\s+(\d{1,2})\b", re.I)
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 _NAME_RUN = re.compile(r"\b[A-Z][a-z]+(?: [A-Z][a-z]+){1,2}\b")
-_LIST = re.compile(r"\b(and|or|such as|including|like)\b")
+# A coordinated series of short items ("innovation, coordination, green growth, openness and
+# sharing"): items of up to four words, the last joined by "and"/"or"; an item never opens with a
+# word that starts a clause ("the plan, while strategic and ambitious" is no series).
+_ITEM = (
+    r"(?!(?:while|which|who|whose|that|although|though|as|because|if|when|where|since)\b)[\w'’-]+(?:\s+[\w'’-]+){0,3}"
+)
+_SERIES = re.compile(rf"(?:{_ITEM},\s+)+{_ITEM}?,?\s*\b(?:and|or)\s+\w")
 _US = re.compile(r"\bU\.S\.(?:A\.)?|\bUSA?\b|\bUnited States\b|\bAmerica\b")
 _PLACE = re.compile(r"\b(?:in|at|from|near)\s+(?:the\s+)?([A-Z][^\W\d_]+)")
 _MONEY = re.compile(r"[$€£¥]\s?\d|\b\d[\d.,]*\s*(?:billion|million|trillion)\b|\b(?:dollars?|yuan|euros?)\b", re.I)
@@ -41,7 +47,7 @@ class Facts:
     places: frozenset[str]
     people: frozenset[str]
     byline: bool
-    is_list: bool
+    list_items: int  # items in the longest coordinated series ("a, b and c": 3)
 
     def has(self, token: str) -> bool:
         return token in self.tokens or (len(token) >= PREFIX_MATCH and token[:PREFIX_MATCH] in self.prefixes)
@@ -60,8 +66,18 @@ def facts_of(text: str, tokens: Sequence[str], lexicon: Lexicon) -> Facts:
         places=frozenset({m.group(1).casefold() for m in _PLACE.finditer(text)} - MONTHS),
         people=frozenset(found_people),
         byline=bool(_BYLINE.match(text)) and bool(found_people),
-        is_list=text.count(",") >= 2 and bool(_LIST.search(text)),
+        list_items=series_length(text),
     )
+
+
+def series_length(text: str) -> int:
+    """Items in the longest "a, b(,) and c" series of the text (0 when there is none)."""
+    best = 0
+    for m in _SERIES.finditer(text):
+        run = m.group()
+        oxford = bool(re.search(r",\s*(?:and|or)\s+\w$", run))
+        best = max(best, run.count(",") + (1 if oxford else 2))
+    return best
 
 
 def quantities(text: str) -> set[str]:

@@ -13,6 +13,9 @@ from rag.answer.question import Question
 # Factor for a sentence without a span of the expected type that the question does not already
 # contain ("how many delegates" is not answered by a sentence without a number).
 TYPE_MISSING = 0.5
+# Factor for a list question ("list the six principles one by one") answered by no list of that
+# length: a sentence announcing the list ("outlines six core principles") names it, never gives it.
+LIST_MISSING = 0.3
 # Factor for a name or number the question asks about that the corpus has but this sentence lacks,
 # scaled by how rare the word is (a missing "AI" costs little, a missing "Tsinghua" a lot).
 ENTITY_ELSEWHERE = 0.8
@@ -21,7 +24,7 @@ ENTITY_ELSEWHERE = 0.8
 ENTITY_ABSENT = 0.55
 # Factor for a sentence about another country than the one asked about (asked about the United
 # States, the sentence says China did it): the commonest near-miss of all.
-ENTITY_SWAPPED = 0.6
+ENTITY_SWAPPED = 0.3
 # Floor of the factor for the words of what is asked about the names ("chair" in "who will chair the
 # Science Group"), reached when the sentence has none of them: a sentence that only names the
 # question's subject is about the topic, not an answer.
@@ -62,6 +65,7 @@ class Signals:
     swapped: bool  # asked about one country, the sentence talks about another
     numbers_missing: int  # numbers and dates of the question the sentence does not state
     restates_excluded: bool = False  # holds what the question sets aside ("besides X")
+    list_asked: bool = False  # the question asks for a list (so a missing type is a missing list)
 
 
 def signals(
@@ -92,19 +96,26 @@ def signals(
         swapped=bool(asked.countries and not (asked.countries & facts.countries) and facts.countries - asked.countries),
         numbers_missing=len((asked.quantities | asked.dates) - (facts.quantities | facts.dates | facts.tokens)),
         restates_excluded=any(facts.has(t) for t in aside),
+        list_asked=question.expected == "list",
     )
 
 
 def support_factor(s: Signals) -> float:
     """In (0, 1]: 1 when the sentence has the expected type, every name the question asks about, and
     the words of what it asks about those names."""
-    factor = TYPE_MISSING if s.type_missing else 1.0
+    factor = (LIST_MISSING if s.list_asked else TYPE_MISSING) if s.type_missing else 1.0
     if s.restates_excluded:
         factor *= EXCLUDED_RESTATED
     if s.swapped:
         factor *= ENTITY_SWAPPED
     factor *= PREDICATE_MISSING + (1 - PREDICATE_MISSING) * s.predicate
     return factor * ENTITY_ELSEWHERE**s.entity_elsewhere * ENTITY_ABSENT**s.entity_absent
+
+
+def requested_count(asked: Facts) -> int:
+    """The count a list question asks for ("List the six principles" → 6), or 0."""
+    counts = [int(q) for q in asked.quantities if q.isdigit() and int(q) <= 50]
+    return max(counts, default=0)
 
 
 def has_expected_type(question: Question, asked: Facts, facts: Facts) -> bool:
@@ -114,12 +125,12 @@ def has_expected_type(question: Question, asked: Facts, facts: Facts) -> bool:
         return bool(facts.dates - asked.dates)
     if kind in ("number", "money"):
         return bool(facts.quantities - asked.quantities) and (kind == "number" or facts.money)
-    if kind == "list":
-        return facts.is_list
+    if kind == "list":  # "the six principles one by one" is not answered by a series of three
+        return facts.list_items >= max(3, requested_count(asked))
     if kind == "country":
         return bool(facts.countries - asked.countries)
     if kind == "place":
-        return bool(facts.places - asked.tokens) or bool(facts.countries - asked.countries)
+        return bool(facts.places - asked.tokens)  # "in Shanghai", "at Tsinghua": not "China announces"
     if kind == "person":
         return facts.byline or bool(facts.people - asked.people)
     return True

@@ -20,6 +20,7 @@ from rag.embed.cache import EmbeddingCache
 from rag.errors import ConfigError
 from rag.index.store import IndexData, write_index
 from rag.protocols import Embedder, VectorStore
+from rag.retrieve.lexical import TOKEN_RULES
 from rag.stores.bm25_lexical import Bm25Index
 from rag.stores.faiss_store import FaissStore, dense_plan
 from rag.text.chunking import chunk_document
@@ -58,6 +59,7 @@ def settings_signature(config: Config, embedder: Embedder) -> dict[str, Any]:
         "chunk_tokens": config.chunk_tokens,
         "chunk_overlap": config.chunk_overlap,
         "sentence_rules": SENTENCE_RULES,
+        "token_rules": TOKEN_RULES,
     }
 
 

@@ -157,7 +157,16 @@ def stem(word: str) -> str:
     return word
 
 
+# Dotted initialisms ("U.S.", "U.K.", "E.U.") are one word, written as their letters: otherwise
+# they break into single letters that are dropped, and "U.S." never meets "US".
+_INITIALISM = re.compile(r"\b((?:[^\W\d_]\.){2,})(?!\w)")
+# Bumped whenever tokens change for the same text: the BM25 index of an older build is then stale.
+TOKEN_RULES = 2
+
+
 def tokenize(text: str) -> list[str]:
+    if "." in text:
+        text = _INITIALISM.sub(lambda m: m.group(1).replace(".", ""), text)
     words = _TOKEN.findall(text.casefold())
     # single Latin letters are possessive or initial debris ("plan's" → plan, s); CJK characters are words
     return [stem(w) for w in words if w not in STOPWORDS and (len(w) > 1 or w.isdigit() or w >= "\u4e00")]
