@@ -258,3 +258,33 @@ def test_a_list_question_needs_a_series_as_long_as_it_asks(assistant: Assistant)
 def test_where_needs_a_place_not_a_country_doing_something(assistant: Assistant) -> None:
     assert _supports(assistant, "Where was the plan announced?", "It was announced at a conference in Shanghai.")
     assert not _supports(assistant, "Where was the plan announced?", "China announced the plan with great fanfare.")
+
+
+def test_a_question_naming_a_document_is_scoped_to_it() -> None:
+    from rag.answer.scope import reference_words, scoped_documents
+    from rag.types import Document, DocumentMeta
+
+    docs = {
+        "a": Document("a", "a.txt", "x", DocumentMeta("A", author="Ann Lee", outlet="Xinhua", kind="commentary"), ""),
+        "b": Document("b", "b.txt", "y", DocumentMeta("B", outlet="AI news site", kind="news analysis"), ""),
+    }
+    refs = reference_words(docs)
+    idf = {"ai": 0.1, "xinhua": 2.0}
+
+    def scope(question: str) -> tuple[set[str], set[str]]:
+        found = scoped_documents(tokenize(question), refs, idf, 2.0, len(docs))
+        return set(found.documents), set(found.words)
+
+    assert scope("What does the commentary expect?") == ({"a"}, {"commentary"})
+    assert scope("What does the news analysis say?") == ({"b"}, {"new", "analysis"})
+    assert scope("What does AI do?") == (set(), set())  # a word the text uses everywhere names nothing
+    assert scope("Does the commentary agree with the news?") == (set(), set())  # two named: a tie
+    assert scope("What does the plan say?") == (set(), set())
+
+
+def test_sentences_of_another_document_than_the_one_named_score_lower() -> None:
+    from rag.answer.support import OTHER_DOCUMENT, Signals, support_factor
+
+    plain = Signals(False, 1.0, 0.0, 0, False, 0)
+    other = Signals(False, 1.0, 0.0, 0, False, 0, other_document=True)
+    assert support_factor(other) == OTHER_DOCUMENT * support_factor(plain)

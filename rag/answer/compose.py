@@ -4,13 +4,14 @@ few that answer it, bind each to a citation of its exact span, and verify every 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from rag.answer.evidence import Evidence
 from rag.answer.facts import Facts, facts_of
 from rag.answer.question import Question
+from rag.answer.scope import Scope, scoped_documents
 from rag.answer.support import Signals, signals, support_factor
 from rag.errors import CitationError
 from rag.protocols import Verifier
@@ -52,8 +53,9 @@ def score_sentences(
 ) -> list[Scored]:
     seen: set[int] = set()
     scored = []
-    asked = facts_of(question.wording, question.tokens, ev.lexicon) if question else None
     top = max(ev.idf.values(), default=1.0)  # the weight of a word the corpus never uses
+    question, qtokens, scope = _scoped(ev, question, qtokens, top)
+    asked = facts_of(question.wording, question.tokens, ev.lexicon) if question else None
     for hit in hits:
         prior = 1 + RANK_PRIOR / hit.rank
         for sid in ev.sentences_of_chunk.get(hit.chunk.chunk_id, ()):
@@ -67,12 +69,37 @@ def score_sentences(
             dense = float(ev.sentence_vectors[sid] @ qvec)
             lexical = soft_overlap(qtokens, facts, ev.idf, top)
             blend = SENTENCE_DENSE_SHARE * dense + (1 - SENTENCE_DENSE_SHARE) * lexical
-            sig = signals(question, asked, facts, ev.lexicon, ev.idf, top) if question and asked else None
+            other = bool(scope.documents) and sent.doc_id not in scope.documents
+            sig = signals(question, asked, facts, ev.lexicon, ev.idf, top, other) if question and asked else None
             factor = support_factor(sig) if sig else 1.0
             scored.append(
                 Scored(sent, blend * factor * prior, dense, lexical, hit.chunk.chunk_id, factor, hit.rank, sig)
             )
     return sorted(scored, key=lambda s: -s.score)
+
+
+def _scoped(
+    ev: Evidence, question: Question | None, qtokens: Sequence[str], top: float
+) -> tuple[Question | None, Sequence[str], Scope]:
+    """The document the question names, and the question without the words that name it: "the
+    commentary" says where to look, not what is asked (no sentence has to contain it)."""
+    if question is None:
+        return None, qtokens, Scope()
+    scope = scoped_documents(question.tokens, ev.references(), ev.idf, top, len(ev.documents))
+    if not scope.words:
+        return question, qtokens, scope
+    kept = [t for t in qtokens if t not in scope.words]
+    return (
+        replace(
+            question, tokens=_without(question.tokens, scope.words), entities=_without(question.entities, scope.words)
+        ),
+        kept,
+        scope,
+    )
+
+
+def _without(tokens: tuple[str, ...], words: frozenset[str]) -> tuple[str, ...]:
+    return tuple(t for t in tokens if t not in words)
 
 
 # Weight of the retrieval rank of a sentence's passage: score × (1 + RANK_PRIOR / rank). The fused

@@ -13,6 +13,7 @@ import numpy as np
 from rag.answer.facts import Facts, facts_of
 from rag.answer.lexicon import Lexicon
 from rag.answer.question import dominant_script
+from rag.answer.scope import reference_words
 from rag.retrieve.lexical import idf_table, tokenize
 from rag.types import Chunk, Document, Sentence
 
@@ -28,6 +29,14 @@ class Evidence:
     lexicon: Lexicon
     script: str = "LATIN"  # the writing system of most of the corpus (rag/answer/question.py)
     _facts: dict[int, Facts] = field(default_factory=dict, repr=False)
+    _references: dict[str, Mapping[str, frozenset[str]]] = field(default_factory=dict, repr=False)
+
+    def references(self) -> Mapping[str, frozenset[str]]:
+        """Metadata words that name documents (rag/answer/scope.py), built on first use."""
+        found = self._references.get("words")
+        if found is None:
+            found = self._references["words"] = reference_words(self.documents)
+        return found
 
     def facts(self, sid: int) -> Facts:
         """A sentence's facts, extracted on first use (racing threads store equal values)."""

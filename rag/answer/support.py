@@ -32,6 +32,9 @@ PREDICATE_MISSING = 0.55
 # Factor for a sentence that restates what the question sets aside ("what backs the strategy besides
 # deregulation" is not answered by the sentence about deregulation).
 EXCLUDED_RESTATED = 0.7
+# Factor for a sentence of another document than the one the question names ("what does the
+# commentary expect"): rag/answer/scope.py.
+OTHER_DOCUMENT = 0.6
 # Words that say what kind of answer is wanted, not what it is about.
 _TYPE_WORDS = frozenset(
     [
@@ -66,10 +69,17 @@ class Signals:
     numbers_missing: int  # numbers and dates of the question the sentence does not state
     restates_excluded: bool = False  # holds what the question sets aside ("besides X")
     list_asked: bool = False  # the question asks for a list (so a missing type is a missing list)
+    other_document: bool = False  # the question names another document than this sentence's
 
 
 def signals(
-    question: Question, asked: Facts, facts: Facts, lexicon: Lexicon, idf: dict[str, float], top: float
+    question: Question,
+    asked: Facts,
+    facts: Facts,
+    lexicon: Lexicon,
+    idf: dict[str, float],
+    top: float,
+    other_document: bool = False,
 ) -> Signals:
     """`asked` holds the question's own facts; `top` is the weight of a word the corpus never uses."""
     aside = set(question.excluded)
@@ -97,6 +107,7 @@ def signals(
         numbers_missing=len((asked.quantities | asked.dates) - (facts.quantities | facts.dates | facts.tokens)),
         restates_excluded=any(facts.has(t) for t in aside),
         list_asked=question.expected == "list",
+        other_document=other_document,
     )
 
 
@@ -106,6 +117,8 @@ def support_factor(s: Signals) -> float:
     factor = (LIST_MISSING if s.list_asked else TYPE_MISSING) if s.type_missing else 1.0
     if s.restates_excluded:
         factor *= EXCLUDED_RESTATED
+    if s.other_document:
+        factor *= OTHER_DOCUMENT
     if s.swapped:
         factor *= ENTITY_SWAPPED
     factor *= PREDICATE_MISSING + (1 - PREDICATE_MISSING) * s.predicate

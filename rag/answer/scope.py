@@ -1,0 +1,47 @@
+"""Which document a question points at by how people name documents ("the commentary", "the news
+article", "the Xinhua piece"): words of a document's kind, outlet and author in its metadata that
+the running text rarely uses and that no other document shares. Sentences of other documents then
+answer less well; a question naming no document, or several, is scoped to none."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from rag.retrieve.lexical import tokenize
+from rag.types import Document
+
+# A metadata word names a document only when the corpus text rarely uses it: IDF at least this share
+# of the highest IDF ("commentary", "Xinhua"; not "AI", which every passage uses).
+RARE_SHARE = 0.6
+
+
+@dataclass(frozen=True)
+class Scope:
+    documents: frozenset[str] = frozenset()  # the document the question names (empty: none)
+    words: frozenset[str] = frozenset()  # the question's words that name it: not what it asks about
+
+
+def reference_words(documents: Mapping[str, Document]) -> dict[str, frozenset[str]]:
+    """Metadata word → the documents whose kind, outlet or author holds it."""
+    found: dict[str, set[str]] = defaultdict(set)
+    for doc in documents.values():
+        for token in tokenize(f"{doc.meta.kind} {doc.meta.outlet} {doc.meta.author}"):
+            found[token].add(doc.doc_id)
+    return {t: frozenset(ids) for t, ids in found.items()}
+
+
+def scoped_documents(
+    tokens: Sequence[str], refs: Mapping[str, frozenset[str]], idf: Mapping[str, float], top: float, total: int
+) -> Scope:
+    """The one document the question's words name most often, or none."""
+    votes: dict[str, set[str]] = defaultdict(set)
+    for token in dict.fromkeys(tokens):
+        docs = refs.get(token, frozenset())
+        if len(docs) == 1 and len(docs) < total and idf.get(token, top) >= RARE_SHARE * top:
+            votes[next(iter(docs))].add(token)
+    ranked = sorted(votes.items(), key=lambda kv: -len(kv[1]))
+    if not ranked or (len(ranked) > 1 and len(ranked[0][1]) == len(ranked[1][1])):
+        return Scope()
+    return Scope(frozenset([ranked[0][0]]), frozenset(ranked[0][1]))
