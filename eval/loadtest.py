@@ -158,6 +158,18 @@ def run_load(
     return report
 
 
+def scaling(url: str, clients: int, requests: int, rounds: int, token: str | None = None) -> dict[str, Any]:
+    """Requests/s of one client against `clients` at once, `requests` each, in alternating rounds
+    (so a machine that slows down mid-run slows both); the ratio is the median of the rounds'."""
+    rows = []
+    for _ in range(rounds):
+        one = run_load(url, 1, requests, token=token).summary()
+        many = run_load(url, clients, max(1, requests // clients), token=token).summary()
+        rows.append({"one": one, "many": many, "ratio": round(many["rps"] / one["rps"], 3) if one["rps"] else 0.0})
+    ratios = sorted(r["ratio"] for r in rows)
+    return {"clients": clients, "requests": requests, "rounds": rows, "median_ratio": ratios[len(ratios) // 2]}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m eval.loadtest", description=__doc__.splitlines()[0])
     parser.add_argument("--url", default="http://127.0.0.1:7860", help="server base URL (loopback only)")
@@ -167,7 +179,32 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--token", help="bearer token, when the server requires one")
     parser.add_argument("--time-limit", type=float, default=300.0, help="seconds before clients stop")
     parser.add_argument("--out", type=Path, help="write the summary JSON here")
+    parser.add_argument(
+        "--scaling",
+        type=int,
+        metavar="ROUNDS",
+        help="compare 1 client with --clients clients, --per-client × --clients requests each, in ROUNDS rounds",
+    )
     args = parser.parse_args(argv)
+    if args.scaling:
+        result = scaling(args.url, args.clients, args.clients * args.per_client, args.scaling, args.token)
+        for r in result["rounds"]:
+            one, many = r["one"], r["many"]
+            print(
+                f"1 client {one['rps']} req/s (p50 {one['p50_ms']} ms, p95 {one['p95_ms']}) | {args.clients} clients "
+                f"{many['rps']} req/s (p50 {many['p50_ms']} ms, p95 {many['p95_ms']}) | ratio {r['ratio']} | errors "
+                f"{one['errors'] + many['errors']}, bad citations {one['bad_citations'] + many['bad_citations']}",
+                flush=True,
+            )
+        print(f"median ratio {result['median_ratio']}")
+        if args.out:
+            args.out.write_text(json.dumps(result, indent=2) + "\n")
+        bad = sum(
+            r[w]["errors"] + r[w]["bad_citations"] + r[w]["unfinished"]
+            for r in result["rounds"]
+            for w in ("one", "many")
+        )
+        return 0 if bad == 0 else 1
     report = run_load(
         args.url, args.clients, args.per_client, token=args.token, time_limit_s=args.time_limit, via=args.via
     )

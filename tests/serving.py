@@ -21,7 +21,9 @@ def free_port() -> int:
 
 
 @contextmanager
-def live_server(project: Path, env: dict[str, str] | None = None, timeout: float = 300) -> Iterator[str]:
+def live_server(
+    project: Path, env: dict[str, str] | None = None, timeout: float = 300, args: tuple[str, ...] = ()
+) -> Iterator[str]:
     """Serve `project` (its corpus/, index built on start) and yield the base URL."""
     port = free_port()
     log = project / "serve.log"
@@ -30,7 +32,7 @@ def live_server(project: Path, env: dict[str, str] | None = None, timeout: float
     environ.update(env or {})
     with open(log, "wb") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "rag", "serve", "--port", str(port)],
+            [sys.executable, "-m", "rag", "serve", "--port", str(port), *args],
             cwd=project,
             env=environ,
             stdout=out,

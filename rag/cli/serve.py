@@ -7,13 +7,14 @@ import importlib
 import os
 import socket
 import time
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from rag.cli.common import add_paths, config_from, load_assistant, say
-from rag.config import Config
+from rag.config import Config, load_config
 from rag.errors import ConfigError
 
 if TYPE_CHECKING:
+    from rag.assistant import Assistant
     from rag.http.app import ChatMount
 
 TOKEN_ENV = "RAG_API_TOKEN"
@@ -22,6 +23,7 @@ LOOPBACK = ("127.0.0.1", "localhost", "::1")
 # Idle keep-alive connections close after this; beyond MAX_CONNECTIONS uvicorn answers 503 at once.
 KEEP_ALIVE_S = 5
 MAX_CONNECTIONS = 256
+MAX_WORKERS = 64
 
 
 def served_hosts(host: str, config: Config) -> tuple[str, ...]:
@@ -64,6 +66,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "(a browser opens /?token=<token> once).",
         epilog="examples:\n  rag serve                      then open http://127.0.0.1:7860\n"
         "  rag serve --port 8000\n"
+        "  RAG_CHAT_UI= rag serve --workers 2   the API alone, two questions answered at once\n"
         f"  {TOKEN_ENV}=s3cret rag serve --host 0.0.0.0   reachable from other machines, token required\n"
         "  curl -s localhost:7860/api/ask -H 'content-type: application/json' \\\n"
         '       -d \'{"question": "What does the plan say about open source?"}\'',
@@ -76,8 +79,23 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         action="store_true",
         help=f"serve a non-loopback --host without {TOKEN_ENV}: anyone who can reach the port may use it",
     )
+    p.add_argument(
+        "--workers",
+        type=_workers,
+        default=1,
+        help="processes answering the API at once (default 1). On a machine with several cores, "
+        "--workers 2 or more answers that many questions in parallel; it serves the API alone, so set "
+        'chat_ui = "" (RAG_CHAT_UI=) with it',
+    )
+    p.add_argument("--worker", help=argparse.SUPPRESS)  # LISTEN_FD:READY_FD, given by the parent to a worker
     add_paths(p)
     p.set_defaults(run=run)
+
+
+def _workers(value: str) -> int:
+    if not value.isdigit() or not 1 <= int(value) <= MAX_WORKERS:
+        raise argparse.ArgumentTypeError(f"workers {value!r} is not a number from 1 to {MAX_WORKERS}")
+    return int(value)
 
 
 def _port(value: str) -> int:
@@ -87,6 +105,31 @@ def _port(value: str) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
+    token = _checked_token(args)
+    if args.worker:
+        return _serve_worker(args, token)
+    config = config_from(args)
+    chat = load_chat(config.chat_ui)  # before the model loads: fail in a second, not after it
+    if args.workers > 1:
+        return _serve_workers(args, config, chat is not None)
+    _check_free(args.host, args.port)  # before the model loads, as above
+    assistant = load_assistant(args, config)
+    # The embedding model loads on first use: load it now, so the first visitor does not wait seconds.
+    started = time.perf_counter()
+    assistant.ask(WARM_UP)
+    say(f"Model ready in {time.perf_counter() - started:.1f} s")
+    app = _app(args, config, assistant, token, chat)
+    where = (
+        f"the chat on http://{args.host}:{args.port} and the API at /api"
+        if chat
+        else f"the API at /api on http://{args.host}:{args.port}"
+    )
+    say(f"Serving {where}  (Ctrl+C to stop)")
+    uvicorn_server(app, args).run()
+    return 0
+
+
+def _checked_token(args: argparse.Namespace) -> str:
     token = os.environ.get(TOKEN_ENV, "")
     if token and not all(ch.isalnum() or ch in "-_.~" for ch in token):
         raise ConfigError(
@@ -98,29 +141,23 @@ def run(args: argparse.Namespace) -> int:
             f"refusing to listen on {args.host} without a token: set {TOKEN_ENV} "
             "(then open /?token=<token> once in a browser), or pass --open to let anyone who can reach it use it"
         )
-    _check_free(args.host, args.port)  # before the model loads: fail in a second, not after it
-    config = config_from(args)
-    chat = load_chat(config.chat_ui)  # before the model loads, as above
-    assistant = load_assistant(args, config)
-    # The embedding model loads on first use: load it now, so the first visitor does not wait seconds.
-    started = time.perf_counter()
-    assistant.ask(WARM_UP)
-    say(f"Model ready in {time.perf_counter() - started:.1f} s")
+    return token
+
+
+def _app(args: argparse.Namespace, config: Config, assistant: Assistant, token: str, chat: ChatMount | None) -> Any:
+    from rag.http.app import create_app
+
+    if args.host not in LOOPBACK and not token and not args.worker:
+        say(f"open server: listening on {args.host} without a token, anyone who can reach it can use it (--open)")
+    return create_app(assistant, token=token or None, chat=chat, allowed_hosts=served_hosts(args.host, config))
+
+
+def uvicorn_server(app: Any, args: argparse.Namespace) -> Any:
     import uvicorn
 
-    from rag.http.app import create_app
     from rag.http.protocol import DeadlineH11Protocol
 
-    app = create_app(assistant, token=token or None, chat=chat, allowed_hosts=served_hosts(args.host, config))
-    if args.host not in LOOPBACK and not token:
-        say(f"open server: listening on {args.host} without a token, anyone who can reach it can use it (--open)")
-    where = (
-        f"the chat on http://{args.host}:{args.port} and the API at /api"
-        if chat
-        else f"the API at /api on http://{args.host}:{args.port}"
-    )
-    say(f"Serving {where}  (Ctrl+C to stop)")
-    uvicorn.run(
+    options = uvicorn.Config(
         app,
         host=args.host,
         port=args.port,
@@ -130,6 +167,41 @@ def run(args: argparse.Namespace) -> int:
         limit_concurrency=MAX_CONNECTIONS,
         http=DeadlineH11Protocol,  # slow or silent clients are cut off after HEADER_TIMEOUT_S
     )
+    return uvicorn.Server(options)
+
+
+def _serve_workers(args: argparse.Namespace, config: Config, has_chat: bool) -> int:
+    from rag.http.workers import listen, supervise
+
+    if has_chat:
+        raise ConfigError(
+            f"--workers {args.workers} serves the API alone: the chat keeps each conversation's live updates "
+            'in one process. Set chat_ui = "" in rag.toml (or RAG_CHAT_UI=), or serve the chat with --workers 1'
+        )
+    sock = listen(args.host, args.port)
+    load_assistant(args, config)  # builds the index when it is missing or stale, once, before the workers
+    say(f"Serving the API at /api on http://{args.host}:{args.port} with {args.workers} worker processes")
+    argv = ["serve", "--host", args.host, "--port", str(args.port), *(["--open"] if args.open else [])]
+    argv += ["--project", str(config.root), "--corpus", str(config.corpus_path), "--index", str(config.index_path)]
+    argv += ["--model", config.embed_model]
+    code = supervise(sock, args.workers, argv)
+    say("Stopped" if code == 0 else "Stopped: a worker failed")
+    return code
+
+
+def _serve_worker(args: argparse.Namespace, token: str) -> int:
+    from rag.http.workers import announce_ready, exit_with_parent, worker_sockets
+
+    sock, ready = worker_sockets(args.worker)
+    exit_with_parent()
+    # The parent passed absolute folders and already said where the project is.
+    config = load_config(args.project, corpus_dir=args.corpus, index_dir=args.index, embed_model=args.model)
+    assistant = load_assistant(args, config)
+    assistant.ask(WARM_UP)
+    app = _app(args, config, assistant, token, None)
+    server = uvicorn_server(app, args)
+    announce_ready(ready)
+    server.run(sockets=[sock])
     return 0
 
 

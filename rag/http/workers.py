@@ -1,0 +1,139 @@
+"""Several processes answering the API on one port (`rag serve --workers N`).
+
+Threads of one process share one interpreter lock, so on two cores a second request thread mostly
+waits; N processes answer N questions at once. The parent binds the port, starts the workers one
+by one (the first one alone, so that it alone exports the ONNX query model when the cache has
+none), passes each the listening socket, and stops them all when it is stopped. A worker stops by
+itself when its parent dies, so no orphan keeps the port."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Sequence
+
+from rag.errors import ConfigError
+
+# A worker not ready in this long (index loaded, model warmed up) is taken as failed.
+READY_TIMEOUT_S = 300
+STOP_TIMEOUT_S = 15
+BACKLOG = 2048
+
+
+def listen(host: str, port: int) -> socket.socket:
+    """The bound, listening socket the workers share (inheritable by them)."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        sock = socket.socket(infos[0][0], socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(infos[0][4])
+        sock.listen(BACKLOG)
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise ConfigError(f"cannot listen on {host}:{port} ({reason}): choose another --port or --host") from None
+    sock.set_inheritable(True)
+    return sock
+
+
+def supervise(sock: socket.socket, workers: int, argv: Sequence[str]) -> int:
+    """Run `workers` copies of `python -m rag <argv> --worker LISTEN:READY` until stopped; the exit
+    code is 0 after Ctrl+C or SIGTERM, 1 when a worker fails."""
+    procs: list[subprocess.Popen[bytes]] = []
+    stopping = threading.Event()
+
+    def stop(signum: int, frame: object) -> None:
+        stopping.set()
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        for n in range(workers):
+            procs.append(_start(sock, argv))
+            if not _ready(procs[-1], stopping):
+                return 0 if stopping.is_set() else _failed(n + 1, procs[-1])
+        while not stopping.is_set():
+            dead = next((p for p in procs if p.poll() is not None), None)
+            if dead is not None:
+                return _failed(procs.index(dead) + 1, dead)
+            stopping.wait(0.5)
+        return 0
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        _stop_all(procs)
+        signal.signal(signal.SIGTERM, previous)
+        sock.close()
+
+
+def _start(sock: socket.socket, argv: Sequence[str]) -> subprocess.Popen[bytes]:
+    read, write = os.pipe()
+    os.set_blocking(read, False)
+    fds = (sock.fileno(), write)
+    proc = subprocess.Popen([sys.executable, "-m", "rag", *argv, "--worker", f"{sock.fileno()}:{write}"], pass_fds=fds)
+    os.close(write)
+    proc.ready_fd = read  # type: ignore[attr-defined]
+    return proc
+
+
+def _ready(proc: subprocess.Popen[bytes], stopping: threading.Event) -> bool:
+    """True once the worker wrote to its ready pipe; False when it exited or timed out first."""
+    read: int = proc.ready_fd  # type: ignore[attr-defined]
+    deadline = time.monotonic() + READY_TIMEOUT_S
+    try:
+        while time.monotonic() < deadline and not stopping.is_set() and proc.poll() is None:
+            try:
+                if os.read(read, 1):
+                    return True
+            except BlockingIOError:
+                pass
+            stopping.wait(0.1)
+        return False
+    finally:
+        os.close(read)
+
+
+def _failed(n: int, proc: subprocess.Popen[bytes]) -> int:
+    code = proc.poll()
+    why = f"exited with code {code}" if code is not None else f"was not ready in {READY_TIMEOUT_S} s"
+    print(f"error: worker {n} {why} (its messages are above): stopping the others", file=sys.stderr)
+    return 1
+
+
+def _stop_all(procs: Sequence[subprocess.Popen[bytes]]) -> None:
+    for p in procs:
+        if p.poll() is None:
+            p.terminate()
+    deadline = time.monotonic() + STOP_TIMEOUT_S
+    for p in procs:
+        try:
+            p.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.wait()
+
+
+def worker_sockets(spec: str) -> tuple[socket.socket, int]:
+    """The listening socket and ready-pipe descriptor a worker was given (`--worker LISTEN:READY`)."""
+    listen_fd, _, ready_fd = spec.partition(":")
+    return socket.socket(fileno=int(listen_fd)), int(ready_fd)
+
+
+def announce_ready(ready_fd: int) -> None:
+    os.write(ready_fd, b"1")
+    os.close(ready_fd)
+
+
+def exit_with_parent() -> None:
+    """Stop this worker (SIGTERM, so the server shuts down cleanly) once its parent is gone."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()

@@ -1,0 +1,134 @@
+"""`rag serve --workers N`: several processes answer the API on one port (issue 12)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.conftest import TINY, write_corpus
+from tests.serving import free_port, live_server
+
+HASHING = {"RAG_EMBED_MODEL": "hashing-256", "RAG_CHAT_UI": ""}
+
+
+def _project(root: Path) -> Path:
+    write_corpus(root / "corpus", TINY)
+    (root / "rag.toml").write_text("[rag]\nchunk_tokens = 24\nchunk_overlap = 4\nabstain_threshold = 0.3\n")
+    return root
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def _cpu_ticks(pid: int) -> int:
+    fields = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])
+
+
+def _server_pid(port: int) -> int:
+    out = subprocess.run(["pgrep", "-f", f"rag serve --port {port} --workers"], capture_output=True, text=True)
+    return int(out.stdout.split()[0])
+
+
+def test_two_workers_share_the_port_and_both_answer(tmp_path: Path) -> None:
+    project = _project(tmp_path)
+    with live_server(project, HASHING, args=("--workers", "2")) as url:
+        port = int(url.rsplit(":", 1)[1])
+        workers = _children(_server_pid(port))
+        assert len(workers) == 2
+        before = {p: _cpu_ticks(p) for p in workers}
+
+        def ask(n: int) -> httpx.Response:
+            with httpx.Client(base_url=url, timeout=60) as client:
+                return client.post("/api/ask", json={"question": f"When was the Action Plan released? {n}"})
+
+        with ThreadPoolExecutor(16) as pool:
+            answers = list(pool.map(ask, range(160)))
+        assert all(r.status_code == 200 for r in answers)
+        assert all(r.json()["citations"] or r.json()["abstained"] for r in answers)
+        # Each worker did some of the answering (one connection per request spreads them).
+        assert all(_cpu_ticks(p) > before[p] for p in workers)
+    assert not any(_alive(p) for p in workers)  # stopping the server stopped its workers
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def test_workers_stop_when_their_parent_is_killed(tmp_path: Path) -> None:
+    project = _project(tmp_path)
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RAG_")} | HASHING
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "rag", "serve", "--port", str(port), "--workers", "2"],
+        cwd=project,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while len(_children(proc.pid)) < 2 or not _answers(port):
+            assert proc.poll() is None and time.monotonic() < deadline
+            time.sleep(0.5)
+        workers = _children(proc.pid)
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+    deadline = time.monotonic() + 15
+    while any(_alive(p) for p in workers) and time.monotonic() < deadline:
+        time.sleep(0.3)
+    assert not any(_alive(p) for p in workers), "a worker outlived its killed parent"
+    assert not _answers(port)
+
+
+def _answers(port: int) -> bool:
+    try:
+        return httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=2).status_code == 200
+    except httpx.TransportError:
+        return False
+
+
+def test_workers_with_the_chat_are_refused_with_the_fix(tmp_path: Path) -> None:
+    project = _project(tmp_path)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RAG_")} | {"RAG_EMBED_MODEL": "hashing-256"}
+    out = subprocess.run(
+        [sys.executable, "-m", "rag", "serve", "--port", str(free_port()), "--workers", "2"],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert out.returncode == 2 and "Traceback" not in out.stderr
+    assert "--workers 2 serves the API alone" in out.stderr and 'chat_ui = ""' in out.stderr
+
+
+@pytest.mark.parametrize("bad", ["0", "x", "65"])
+def test_a_bad_worker_count_is_a_usage_error(bad: str) -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "rag", "serve", "--workers", bad], capture_output=True, text=True, timeout=60
+    )
+    assert out.returncode == 2 and f"workers {bad!r} is not a number from 1 to 64" in out.stderr
