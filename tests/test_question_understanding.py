@@ -288,3 +288,32 @@ def test_sentences_of_another_document_than_the_one_named_score_lower() -> None:
     plain = Signals(False, 1.0, 0.0, 0, False, 0)
     other = Signals(False, 1.0, 0.0, 0, False, 0, other_document=True)
     assert support_factor(other) == OTHER_DOCUMENT * support_factor(plain)
+
+
+def test_bylines_and_questions_about_who_wrote_or_edited() -> None:
+    from rag.answer.question import authorship
+    from rag.text.sentences import byline_kind
+
+    assert byline_kind("by Liang Zheng") == "written" and byline_kind("Edited By\nMackenzie Ferguson") == "edited"
+    assert byline_kind("by far the largest plan") == "" and byline_kind("By 2030, China may lead.") == ""
+    assert authorship("Who wrote the Xinhua commentary?") == "written"
+    assert authorship("who edited the news article") == "edited" and authorship("Who is the editor?") == "edited"
+    assert authorship("What did the author say?") == ""
+
+
+def test_who_wrote_a_piece_is_answered_by_its_byline(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from rag import HashingEmbedder, load_config
+    from tests.conftest import write_corpus
+
+    files = {
+        "piece.txt": "by Ann Lee\nThe Action Plan was released on July 26, 2025 in Shanghai. "
+        "It lists 13 actions for AI governance. Critics doubt that it can be enforced.\n" * 3,
+        "other.txt": "Edited By\nTom Reed\nThe White House issued its own AI Action Plan three days earlier.\n",
+    }
+    write_corpus(tmp_path / "corpus", files)
+    config = load_config(tmp_path, embed_model="hashing-256", chunk_tokens=24, chunk_overlap=4)
+    assistant = Assistant.load(config, HashingEmbedder(256), progress=False)
+    wrote = assistant.ask("Who wrote the piece about the Action Plan?")
+    assert wrote.citations and wrote.citations[0].quote == "by Ann Lee"
+    edited = assistant.ask("Who edited the piece about the White House plan?")
+    assert edited.citations and edited.citations[0].quote == "Edited By\nTom Reed"

@@ -52,6 +52,9 @@ def test_two_workers_share_the_port_and_both_answer(tmp_path: Path) -> None:
     project = _project(tmp_path)
     with live_server(project, HASHING, args=("--workers", "2")) as url:
         port = int(url.rsplit(":", 1)[1])
+        deadline = time.monotonic() + 120  # the first worker answers before the second is ready
+        while "from 2 processes" not in (project / "serve.log").read_text() and time.monotonic() < deadline:
+            time.sleep(0.3)
         workers = _children(_server_pid(port))
         assert len(workers) == 2
         before = {p: _cpu_ticks(p) for p in workers}

@@ -15,7 +15,8 @@ from rag.answer.scope import Scope, scoped_documents
 from rag.answer.support import Signals, signals, support_factor
 from rag.errors import CitationError
 from rag.protocols import Verifier
-from rag.text.sentences import is_heading
+from rag.text.chunking import chunk_id
+from rag.text.sentences import byline_kind, is_heading
 from rag.types import AnswerSentence, Citation, Document, Hit, Passage, Sentence
 from rag.verify import SpanVerifier
 
@@ -29,6 +30,8 @@ SENTENCE_DENSE_SHARE = 0.65
 # Two candidate sentences this similar (cosine of their embeddings) say the same thing, e.g. one
 # statement reported by both articles: quoting the second adds a citation, not information.
 NEAR_DUPLICATE_COSINE = 0.92
+# Evidence score of a byline ("by Liang Zheng") for a question asking who wrote (or edited) a piece.
+BYLINE_SUPPORT = 0.6
 
 
 @dataclass(frozen=True)
@@ -51,31 +54,48 @@ def score_sentences(
     min_chars: int,
     question: Question | None = None,
 ) -> list[Scored]:
-    seen: set[int] = set()
     scored = []
     top = max(ev.idf.values(), default=1.0)  # the weight of a word the corpus never uses
     question, qtokens, scope = _scoped(ev, question, qtokens, top)
     asked = facts_of(question.wording, question.tokens, ev.lexicon) if question else None
-    for hit in hits:
-        prior = 1 + RANK_PRIOR / hit.rank
-        for sid in ev.sentences_of_chunk.get(hit.chunk.chunk_id, ()):
-            if sid in seen:
-                continue
-            seen.add(sid)
-            sent, facts = ev.sentences[sid], ev.facts(sid)
-            byline = question is not None and question.expected == "person" and facts.byline
-            if (len(sent.text) < min_chars or is_heading(sent.text)) and not byline:
-                continue
-            dense = float(ev.sentence_vectors[sid] @ qvec)
-            lexical = soft_overlap(qtokens, facts, ev.idf, top)
-            blend = SENTENCE_DENSE_SHARE * dense + (1 - SENTENCE_DENSE_SHARE) * lexical
-            other = bool(scope.documents) and sent.doc_id not in scope.documents
-            sig = signals(question, asked, facts, ev.lexicon, ev.idf, top, other) if question and asked else None
-            factor = support_factor(sig) if sig else 1.0
-            scored.append(
-                Scored(sent, blend * factor * prior, dense, lexical, hit.chunk.chunk_id, factor, hit.rank, sig)
-            )
+    for sid, chunk, rank, floor in _candidates(ev, hits, question, scope):
+        sent, facts = ev.sentences[sid], ev.facts(sid)
+        byline = question is not None and question.expected == "person" and facts.byline
+        if (len(sent.text) < min_chars or is_heading(sent.text)) and not byline:
+            continue
+        dense = float(ev.sentence_vectors[sid] @ qvec)
+        lexical = soft_overlap(qtokens, facts, ev.idf, top)
+        blend = max(floor, SENTENCE_DENSE_SHARE * dense + (1 - SENTENCE_DENSE_SHARE) * lexical)
+        other = bool(scope.documents) and sent.doc_id not in scope.documents
+        sig = signals(question, asked, facts, ev.lexicon, ev.idf, top, other) if question and asked else None
+        factor = support_factor(sig) if sig else 1.0
+        score = blend * factor * (1 + RANK_PRIOR / rank)
+        scored.append(Scored(sent, score, dense, lexical, chunk, factor, rank, sig))
     return sorted(scored, key=lambda s: -s.score)
+
+
+def _candidates(
+    ev: Evidence, hits: Sequence[Hit], question: Question | None, scope: Scope
+) -> list[tuple[int, str, int, float]]:
+    """(sentence id, chunk id, rank, score floor) of the sentences to score: those of the retrieved
+    passages in rank order, and for a question asking who wrote or edited a piece, that piece's
+    byline first (it stands in the opening, which a search for the question's words seldom finds;
+    it answers such a question fully, so it scores at least BYLINE_SUPPORT)."""
+    out: list[tuple[int, str, int, float]] = []
+    seen: set[int] = set()
+    if question is not None and question.authorship:
+        for doc in scope.documents or dict.fromkeys(h.chunk.doc_id for h in hits):
+            opening = chunk_id(doc, 0)
+            for sid in ev.sentences_of_chunk.get(opening, ()):
+                if ev.facts(sid).byline and byline_kind(ev.sentences[sid].text) == question.authorship:
+                    out.append((sid, opening, 1, BYLINE_SUPPORT))
+                    seen.add(sid)
+    for hit in hits:
+        for sid in ev.sentences_of_chunk.get(hit.chunk.chunk_id, ()):
+            if sid not in seen:
+                seen.add(sid)
+                out.append((sid, hit.chunk.chunk_id, hit.rank, 0.0))
+    return out
 
 
 def _scoped(

@@ -11,6 +11,7 @@ from itertools import pairwise
 from rag.answer.lexicon import PREFIX_LETTERS, Lexicon
 from rag.retrieve.lexical import stem
 from rag.text.gazetteer import COUNTRIES, COUNTRY_PAIRS, MONTHS, NON_PERSON_WORDS, ORGANISATION_WORDS
+from rag.text.sentences import byline_kind
 from rag.verify import numbers
 
 # Word forms match on their first letters ("reacted" ~ "reaction", "invest" ~ "investments"): the
@@ -33,7 +34,6 @@ _SERIES = re.compile(rf"(?:{_ITEM},\s+)+{_ITEM}?,?\s*\b(?:and|or)\s+\w")
 _US = re.compile(r"\bU\.S\.(?:A\.)?|\bUSA?\b|\bUnited States\b|\bAmerica\b")
 _PLACE = re.compile(r"\b(?:in|at|from|near)\s+(?:the\s+)?([A-Z][^\W\d_]+)")
 _MONEY = re.compile(r"[$€£¥]\s?\d|\b\d[\d.,]*\s*(?:billion|million|trillion)\b|\b(?:dollars?|yuan|euros?)\b", re.I)
-_BYLINE = re.compile(r"^\s*(?:[Ee]dited\s+)?[Bb]y\s+[A-Z]")
 
 
 @dataclass(frozen=True)
@@ -65,7 +65,7 @@ def facts_of(text: str, tokens: Sequence[str], lexicon: Lexicon) -> Facts:
         countries=frozenset(countries(text, tokens)),
         places=frozenset({m.group(1).casefold() for m in _PLACE.finditer(text)} - MONTHS),
         people=frozenset(found_people),
-        byline=bool(_BYLINE.match(text)) and bool(found_people),
+        byline=bool(byline_kind(text)) and bool(found_people),
         list_items=series_length(text),
     )
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from rag.retrieve.lexical import STOPWORDS, stem
-from rag.text.sentences import is_heading
+from rag.text.sentences import byline_kind, is_heading
 from rag.text.words import english_words
 from rag.types import Sentence
 
@@ -95,7 +95,7 @@ def _names(sentences: Sequence[Sentence]) -> frozenset[str]:
     upper: Counter[str] = Counter()
     lower: Counter[str] = Counter()
     for s in sentences:
-        if is_heading(s.text):
+        if is_heading(s.text) and not byline_kind(s.text):  # "by Liang Zheng" names its author
             continue
         for i, word in enumerate(_WORD.findall(s.text)):
             if i == 0:

@@ -39,6 +39,12 @@ _EXCLUDING = re.compile(
     re.IGNORECASE,
 )
 _WH_FIRST = re.compile(r"^\s*(what|which|who|whom|how|where|when|why)(\s+else)?\s*$", re.IGNORECASE)
+# Who wrote or edited a piece ("who wrote the commentary", "the author of the article").
+_AUTHORSHIP = re.compile(
+    r"\bwho (?:wrote|writes|authored|penned|(edit)(?:ed|s))\b|\b(?:the )?(?:author|writer|(edit)or)s? of\b|"
+    r"\bwho is the (?:author|writer|(edit)or)\b|\bwritten by\b|\b(edit)ed by\b",
+    re.IGNORECASE,
+)
 _YES_NO = re.compile(r"^(is|are|was|were|does|do|did|can|could|will|would|has|have|had|should)\b")
 _CAPITALISED = re.compile(r"\b[A-Z][^\W_]*")
 _LATIN = "LATIN"
@@ -54,6 +60,7 @@ class Question:
     unknown: tuple[str, ...]  # content tokens the corpus never uses, even after correction
     script: str  # the question's dominant writing system, e.g. LATIN, CJK, CYRILLIC
     excluded: tuple[str, ...] = ()  # tokens after "besides"/"other than": known to the asker, not asked
+    authorship: str = ""  # "written" or "edited" when it asks who wrote or edited a piece
 
     @property
     def wording(self) -> str:
@@ -74,7 +81,16 @@ def analyse(text: str, lexicon: Lexicon) -> Question:
         unknown=tuple(t for t in dict.fromkeys(tokens) if not lexicon.knows(t) and not t.isdigit()),
         script=dominant_script(text),
         excluded=excluded_tokens(wording),
+        authorship=authorship(wording),
     )
+
+
+def authorship(question: str) -> str:
+    """ "edited" for "who edited the article", "written" for "who wrote it", "" otherwise."""
+    m = _AUTHORSHIP.search(question)
+    if not m:
+        return ""
+    return "edited" if any(m.groups()) else "written"
 
 
 def excluded_tokens(question: str) -> tuple[str, ...]:

@@ -180,11 +180,14 @@ def _serve_workers(args: argparse.Namespace, config: Config, has_chat: bool) -> 
         )
     sock = listen(args.host, args.port)
     load_assistant(args, config)  # builds the index when it is missing or stale, once, before the workers
-    say(f"Serving the API at /api on http://{args.host}:{args.port} with {args.workers} worker processes")
+    say(f"Starting {args.workers} worker processes …")
     argv = ["serve", "--host", args.host, "--port", str(args.port), *(["--open"] if args.open else [])]
     argv += ["--project", str(config.root), "--corpus", str(config.corpus_path), "--index", str(config.index_path)]
     argv += ["--model", config.embed_model]
-    code = supervise(sock, args.workers, argv)
+    where = f"the API at /api on http://{args.host}:{args.port}"
+    code = supervise(
+        sock, args.workers, argv, lambda: say(f"Serving {where} from {args.workers} processes  (Ctrl+C to stop)")
+    )
     say("Stopped" if code == 0 else "Stopped: a worker failed")
     return code
 

@@ -15,7 +15,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from rag.errors import ConfigError
 
@@ -40,9 +40,9 @@ def listen(host: str, port: int) -> socket.socket:
     return sock
 
 
-def supervise(sock: socket.socket, workers: int, argv: Sequence[str]) -> int:
-    """Run `workers` copies of `python -m rag <argv> --worker LISTEN:READY` until stopped; the exit
-    code is 0 after Ctrl+C or SIGTERM, 1 when a worker fails."""
+def supervise(sock: socket.socket, workers: int, argv: Sequence[str], on_ready: Callable[[], None]) -> int:
+    """Run `workers` copies of `python -m rag <argv> --worker LISTEN:READY` until stopped, calling
+    `on_ready` once all answer; the exit code is 0 after Ctrl+C or SIGTERM, 1 when a worker fails."""
     procs: list[subprocess.Popen[bytes]] = []
     stopping = threading.Event()
 
@@ -55,6 +55,7 @@ def supervise(sock: socket.socket, workers: int, argv: Sequence[str]) -> int:
             procs.append(_start(sock, argv))
             if not _ready(procs[-1], stopping):
                 return 0 if stopping.is_set() else _failed(n + 1, procs[-1])
+        on_ready()
         while not stopping.is_set():
             dead = next((p for p in procs if p.poll() is not None), None)
             if dead is not None:

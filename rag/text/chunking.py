@@ -39,13 +39,18 @@ def locate(pieces: Sequence[str], text: str, start: int, end: int) -> list[tuple
     return spans
 
 
+def chunk_id(doc_id: str, n: int) -> str:
+    """The id of a document's n-th chunk (0: its opening, where a byline stands)."""
+    return f"{doc_id}#{n}"
+
+
 def chunk_document(doc: Document, chunk_tokens: int, overlap: int, count_tokens: TokenCounter) -> list[Chunk]:
     splitter = make_splitter(chunk_tokens, overlap, count_tokens)
     chunks: list[Chunk] = []
     for b_start, b_end in content_blocks(doc.text, doc.boilerplate):
         pieces = [p for p in splitter.split_text(doc.text[b_start:b_end]) if p.strip()]
         for s, e in locate(pieces, doc.text, b_start, b_end):
-            chunk = Chunk(f"{doc.doc_id}#{len(chunks)}", doc.doc_id, s, e, doc.text[s:e])
+            chunk = Chunk(chunk_id(doc.doc_id, len(chunks)), doc.doc_id, s, e, doc.text[s:e])
             chunks.append(chunk)
     return chunks
 

@@ -14,6 +14,7 @@ _ABBREV = {"mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "no", "vs", "e.g",
 # A line that only announces a byline ("Edited By", "Written by") belongs with the name on the next
 # line: split apart, neither line says who wrote or edited the piece.
 _BYLINE_LEAD = re.compile(r"(?:(?:edited|written|reported|compiled|posted)\s+)?by:?", re.IGNORECASE)
+_BYLINE = re.compile(r"^\s*(?:(?:edited|written|reported|compiled|posted)\s+)?by:?\s+(?=[A-Z])", re.IGNORECASE)
 _TERMINAL = ".!?…\"'”’)]:。！？」』）"  # Latin and CJK sentence ends
 
 
@@ -63,6 +64,15 @@ def split_document(doc: Document, first_id: int = 0) -> list[Sentence]:
         for s, e in split_spans(doc.text, b_start, b_end):
             sentences.append(Sentence(first_id + len(sentences), doc.doc_id, s, e, doc.text[s:e]))
     return sentences
+
+
+def byline_kind(text: str) -> str:
+    """ "edited" for "Edited By Mackenzie Ferguson", "written" for "by Liang Zheng" or "Written by …",
+    "" for a line that is no byline (the name must be capitalised: "by far" is not one)."""
+    m = _BYLINE.match(text)
+    if not m or not text[m.end() : m.end() + 1].isupper():
+        return ""
+    return "edited" if m.group().strip().casefold().startswith("edited") else "written"
 
 
 def is_heading(text: str) -> bool:
