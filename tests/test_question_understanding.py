@@ -317,3 +317,20 @@ def test_who_wrote_a_piece_is_answered_by_its_byline(tmp_path) -> None:  # type:
     assert wrote.citations and wrote.citations[0].quote == "by Ann Lee"
     edited = assistant.ask("Who edited the piece about the White House plan?")
     assert edited.citations and edited.citations[0].quote == "Edited By\nTom Reed"
+
+
+def test_a_qualified_role_is_not_the_role_asked_about(assistant: Assistant) -> None:
+    from rag.answer.support import signals
+
+    lexicon, ev = _lexicon(assistant), assistant.evidence
+    top = max(ev.idf.values())
+
+    def requalified(question: str, sentence: str) -> bool:
+        q = analyse(question, lexicon)
+        facts = facts_of(sentence, tokenize(sentence), lexicon)
+        return signals(q, facts_of(q.wording, q.tokens, lexicon), facts, lexicon, ev.idf, top).requalified
+
+    assert requalified("Who is the dean of the institute?", "He is also vice dean of the institute.")
+    assert not requalified("Who is the vice dean of the institute?", "He is also vice dean of the institute.")
+    assert not requalified("Who is the dean of the institute?", "She is the dean of the institute.")
+    assert requalified("Who was the minister?", "The former minister spoke first.")

@@ -31,6 +31,11 @@ _ITEM = (
     r"(?!(?:while|which|who|whose|that|although|though|as|because|if|when|where|since)\b)[\w'’-]+(?:\s+[\w'’-]+){0,3}"
 )
 _SERIES = re.compile(rf"(?:{_ITEM},\s+)+{_ITEM}?,?\s*\b(?:and|or)\s+\w")
+# Words that make a title or role another one: a "vice dean" is not the dean, a "former" minister
+# not the minister.
+_QUALIFIED = re.compile(
+    r"\b(?:vice|deputy|former|acting|assistant|associate|interim|honorary|co)[\s-]+([^\W\d_]+)", re.IGNORECASE
+)
 _US = re.compile(r"\bU\.S\.(?:A\.)?|\bUSA?\b|\bUnited States\b|\bAmerica\b")
 _PLACE = re.compile(r"\b(?:in|at|from|near)\s+(?:the\s+)?([A-Z][^\W\d_]+)")
 _MONEY = re.compile(r"[$€£¥]\s?\d|\b\d[\d.,]*\s*(?:billion|million|trillion)\b|\b(?:dollars?|yuan|euros?)\b", re.I)
@@ -48,6 +53,7 @@ class Facts:
     people: frozenset[str]
     byline: bool
     list_items: int  # items in the longest coordinated series ("a, b and c": 3)
+    qualified: frozenset[str] = frozenset()  # words after "vice", "former"…: "dean" in "vice dean"
 
     def has(self, token: str) -> bool:
         return token in self.tokens or (len(token) >= PREFIX_MATCH and token[:PREFIX_MATCH] in self.prefixes)
@@ -67,6 +73,7 @@ def facts_of(text: str, tokens: Sequence[str], lexicon: Lexicon) -> Facts:
         people=frozenset(found_people),
         byline=bool(byline_kind(text)) and bool(found_people),
         list_items=series_length(text),
+        qualified=frozenset(stem(m.group(1).casefold()) for m in _QUALIFIED.finditer(text)),
     )
 
 

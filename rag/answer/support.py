@@ -35,6 +35,10 @@ EXCLUDED_RESTATED = 0.7
 # Factor for a sentence of another document than the one the question names ("what does the
 # commentary expect"): rag/answer/scope.py.
 OTHER_DOCUMENT = 0.6
+# Factor for a sentence that qualifies what the question asks about ("who is the dean" answered by
+# "he is vice dean"): the role asked about is not the one the sentence gives, a swap like
+# ENTITY_SWAPPED's and as costly.
+QUALIFIER_ADDED = 0.3
 # Words that say what kind of answer is wanted, not what it is about.
 _TYPE_WORDS = frozenset(
     [
@@ -70,6 +74,7 @@ class Signals:
     restates_excluded: bool = False  # holds what the question sets aside ("besides X")
     list_asked: bool = False  # the question asks for a list (so a missing type is a missing list)
     other_document: bool = False  # the question names another document than this sentence's
+    requalified: bool = False  # "vice dean" for the question's "dean"
 
 
 def signals(
@@ -108,6 +113,7 @@ def signals(
         restates_excluded=any(facts.has(t) for t in aside),
         list_asked=question.expected == "list",
         other_document=other_document,
+        requalified=bool((facts.qualified - asked.qualified) & {*question.tokens}),
     )
 
 
@@ -119,6 +125,8 @@ def support_factor(s: Signals) -> float:
         factor *= EXCLUDED_RESTATED
     if s.other_document:
         factor *= OTHER_DOCUMENT
+    if s.requalified:
+        factor *= QUALIFIER_ADDED
     if s.swapped:
         factor *= ENTITY_SWAPPED
     factor *= PREDICATE_MISSING + (1 - PREDICATE_MISSING) * s.predicate
