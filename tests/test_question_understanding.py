@@ -334,3 +334,13 @@ def test_a_qualified_role_is_not_the_role_asked_about(assistant: Assistant) -> N
     assert not requalified("Who is the vice dean of the institute?", "He is also vice dean of the institute.")
     assert not requalified("Who is the dean of the institute?", "She is the dean of the institute.")
     assert requalified("Who was the minister?", "The former minister spoke first.")
+
+
+def test_nationality_adjectives_are_countries_and_durations_answer_how_many_days(assistant: Assistant) -> None:
+    from rag.answer.facts import countries
+
+    assert countries("the American plan", tokenize("the American plan")) == {"us"}
+    assert countries("Chinese firms", tokenize("Chinese firms")) == {"china"}
+    # Asked about the American and the Chinese plans, a sentence about America is no swap.
+    assert _supports(assistant, "How many days separated the American plan from China's?", "It came three days prior.")
+    assert not _supports(assistant, "How many actions does the plan list?", "It came three days prior.")

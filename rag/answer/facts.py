@@ -10,7 +10,7 @@ from itertools import pairwise
 
 from rag.answer.lexicon import PREFIX_LETTERS, Lexicon
 from rag.retrieve.lexical import stem
-from rag.text.gazetteer import COUNTRIES, COUNTRY_PAIRS, MONTHS, NON_PERSON_WORDS, ORGANISATION_WORDS
+from rag.text.gazetteer import COUNTRIES, COUNTRY_PAIRS, DEMONYMS, MONTHS, NON_PERSON_WORDS, ORGANISATION_WORDS
 from rag.text.sentences import byline_kind
 from rag.verify import numbers
 
@@ -115,5 +115,6 @@ def _person_word(word: str, lexicon: Lexicon) -> bool:
 
 def countries(text: str, tokens: Sequence[str]) -> set[str]:
     found = {t for t in tokens if t in COUNTRIES} | ({"us"} if _US.search(text) else set())
+    found |= {DEMONYMS[t] for t in tokens if t in DEMONYMS}
     found |= {f"{a} {b}" for a, b in pairwise(tokens) if (a, b) in COUNTRY_PAIRS}
     return found

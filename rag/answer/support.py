@@ -39,6 +39,7 @@ OTHER_DOCUMENT = 0.6
 # "he is vice dean"): the role asked about is not the one the sentence gives, a swap like
 # ENTITY_SWAPPED's and as costly.
 QUALIFIER_ADDED = 0.3
+_TIME_UNITS = frozenset(["day", "week", "month", "year"])
 # Words that say what kind of answer is wanted, not what it is about.
 _TYPE_WORDS = frozenset(
     [
@@ -144,6 +145,8 @@ def has_expected_type(question: Question, asked: Facts, facts: Facts) -> bool:
     kind = question.expected
     if kind == "date":
         return bool(facts.dates - asked.dates)
+    if kind == "number" and "relative" in facts.dates and _TIME_UNITS & {*question.tokens}:
+        return True  # "how many days separated them" is answered by "three days prior"
     if kind in ("number", "money"):
         return bool(facts.quantities - asked.quantities) and (kind == "number" or facts.money)
     if kind == "list":  # "the six principles one by one" is not answered by a series of three

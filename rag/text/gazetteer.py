@@ -23,6 +23,14 @@ COUNTRIES = _words(
     tunisia turkey turkmenistan tuvalu uganda ukraine uruguay uzbekistan vanuatu vatican venezuela vietnam yemen
     zambia zimbabwe america britain england scotland wales uk usa us"""
 )
+# Adjectives of nationality, read as their country ("the American plan" is about the US).
+DEMONYMS = {
+    "american": "us", "chinese": "china", "british": "uk", "english": "england", "korean": "korea",
+    "japanese": "japan", "indian": "india", "french": "france", "german": "germany", "russian": "russia",
+    "brazilian": "brazil", "canadian": "canada", "australian": "australia", "italian": "italy",
+    "spanish": "spain", "mexican": "mexico", "israeli": "israel", "saudi": "saudi arabia", "emirati": "uae",
+    "taiwanese": "taiwan", "vietnamese": "vietnam", "indonesian": "indonesia", "turkish": "turkey",
+}  # fmt: skip
 # Two-word country names, matched on consecutive tokens.
 COUNTRY_PAIRS = frozenset(
     {("united", "states"), ("united", "kingdom"), ("south", "korea"), ("north", "korea"), ("new", "zealand"),
