@@ -170,6 +170,73 @@ def scaling(url: str, clients: int, requests: int, rounds: int, token: str | Non
     return {"clients": clients, "requests": requests, "rounds": rows, "median_ratio": ratios[len(ratios) // 2]}
 
 
+WRK_SCRIPT = """wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+%s
+local questions = {%s}
+local i = 0
+request = function()
+  i = i + 1
+  return wrk.format(nil, nil, nil, questions[(i %% #questions) + 1])
+end
+"""
+
+
+def wrk_rps(url: str, connections: int, seconds: int, token: str | None = None) -> dict[str, float]:
+    """Requests/s and latency through POST /api/ask from wrk, a load generator in C: its own work
+    then takes almost none of the cores it measures. Needs `wrk` on PATH (Debian: apt install wrk)."""
+    import shutil
+    import subprocess
+    import tempfile
+
+    _check_loopback(url)
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is not installed: apt-get install wrk, or leave out --engine wrk")
+    auth = f'wrk.headers["Authorization"] = "Bearer {token}"' if token else ""
+    bodies = ", ".join("[[" + json.dumps({"question": q}) + "]]" for q in QUESTIONS)
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as fh:
+        fh.write(WRK_SCRIPT % (auth, bodies))
+    threads = str(min(connections, 2))
+    cmd = ["wrk", "-t", threads, "-c", str(connections), "-d", f"{max(1, seconds)}s", "-s", fh.name, "--latency"]
+    out = subprocess.run([*cmd, f"{url}/api/ask"], capture_output=True, text=True, timeout=seconds + 60).stdout
+    Path(fh.name).unlink()
+    return _wrk_figures(out)
+
+
+def _wrk_figures(out: str) -> dict[str, float]:
+    import re
+
+    def ms(label: str) -> float:
+        m = re.search(rf"^\s*{label}\s+([\d.]+)(us|ms|s)\b", out, re.MULTILINE)
+        if not m:
+            return 0.0
+        return float(m.group(1)) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[m.group(2)]
+
+    rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    errors = re.search(r"Socket errors:.*?(\d+).*?(\d+).*?(\d+).*?(\d+)", out)
+    socket_errors = sum(int(g) for g in errors.groups()) if errors else 0
+    return {
+        "rps": float(rps.group(1)) if rps else 0.0,
+        "p50_ms": round(ms("50%"), 2),
+        "p90_ms": round(ms("90%"), 2),
+        "errors": float((int(bad.group(1)) if bad else 0) + socket_errors),
+    }
+
+
+def wrk_scaling(url: str, clients: int, seconds: int, rounds: int, token: str | None = None) -> dict[str, Any]:
+    """One connection against `clients` at once through wrk, in alternating rounds; citations are
+    checked separately by the Python client (every answer of a shorter run)."""
+    rows = []
+    for _ in range(rounds):
+        one, many = wrk_rps(url, 1, seconds, token), wrk_rps(url, clients, seconds, token)
+        rows.append({"one": one, "many": many, "ratio": round(many["rps"] / one["rps"], 3) if one["rps"] else 0.0})
+    check = run_load(url, clients, 5, token=token).summary()
+    ratios = sorted(r["ratio"] for r in rows)
+    return {"engine": "wrk", "clients": clients, "seconds": seconds, "rounds": rows, "citation_check": check,
+            "median_ratio": ratios[len(ratios) // 2]}  # fmt: skip
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m eval.loadtest", description=__doc__.splitlines()[0])
     parser.add_argument("--url", default="http://127.0.0.1:7860", help="server base URL (loopback only)")
@@ -185,7 +252,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         metavar="ROUNDS",
         help="compare 1 client with --clients clients, --per-client × --clients requests each, in ROUNDS rounds",
     )
+    parser.add_argument(
+        "--engine",
+        choices=("python", "wrk"),
+        default="python",
+        help="with --scaling: load from Python threads (default), or from wrk, whose own work leaves the cores "
+        "to the server (citations then checked by a short Python run)",
+    )
+    parser.add_argument("--seconds", type=int, default=8, help="with --engine wrk: seconds per run")
     args = parser.parse_args(argv)
+    if args.scaling and args.engine == "wrk":
+        return _print_wrk(wrk_scaling(args.url, args.clients, args.seconds, args.scaling, args.token), args)
     if args.scaling:
         result = scaling(args.url, args.clients, args.clients * args.per_client, args.scaling, args.token)
         for r in result["rounds"]:
@@ -213,6 +290,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.out:
         args.out.write_text(json.dumps(summary, indent=2) + "\n")
     return 0 if report.errors == report.bad_citations == report.unfinished == 0 else 1
+
+
+def _print_wrk(result: dict[str, Any], args: argparse.Namespace) -> int:
+    for r in result["rounds"]:
+        one, many = r["one"], r["many"]
+        print(
+            f"wrk: 1 connection {one['rps']} req/s (p50 {one['p50_ms']} ms, p90 {one['p90_ms']}) | {args.clients} "
+            f"connections {many['rps']} req/s (p50 {many['p50_ms']} ms, p90 {many['p90_ms']}) | ratio {r['ratio']} | "
+            f"errors {int(one['errors'] + many['errors'])}",
+            flush=True,
+        )
+    check = result["citation_check"]
+    print(f"median ratio {result['median_ratio']}; citation check: {check['requests']} answers, "
+          f"{check['bad_citations']} bad citations, {check['errors']} errors")  # fmt: skip
+    if args.out:
+        args.out.write_text(json.dumps(result, indent=2) + "\n")
+    errors = sum(r[w]["errors"] + (r[w]["rps"] == 0) for r in result["rounds"] for w in ("one", "many"))
+    return 0 if errors == check["errors"] == check["bad_citations"] == check["unfinished"] == 0 else 1
 
 
 if __name__ == "__main__":

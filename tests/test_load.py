@@ -67,3 +67,26 @@ def test_load_test_counts_a_dead_server_as_errors(tmp_path: Path) -> None:
 
     report = run_load(f"http://127.0.0.1:{free_port()}", 2, 2, time_limit_s=20)
     assert report.errors == 4 and report.requests == 4 and report.error_samples
+
+
+WRK_OUTPUT = """Running 4s test @ http://127.0.0.1:7887/api/ask
+  2 threads and 20 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency   102.9ms   21.4ms  300.1ms   80.00%
+  Latency Distribution
+     50%  102.73ms
+     75%  110.00ms
+     90%  141.93ms
+     99%    1.20s
+  845 requests in 4.00s, 4.8MB read
+  Socket errors: connect 0, read 1, write 0, timeout 2
+  Non-2xx or 3xx responses: 4
+Requests/sec:    211.09
+"""
+
+
+def test_wrk_figures_are_read_from_its_report() -> None:
+    from eval.loadtest import _wrk_figures
+
+    assert _wrk_figures(WRK_OUTPUT) == {"rps": 211.09, "p50_ms": 102.73, "p90_ms": 141.93, "errors": 7.0}
+    assert _wrk_figures("wrk: invalid option")["rps"] == 0.0  # a failed run reads as no throughput
