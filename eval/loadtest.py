@@ -262,26 +262,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seconds", type=int, default=8, help="with --engine wrk: seconds per run")
     args = parser.parse_args(argv)
     if args.scaling and args.engine == "wrk":
-        return _print_wrk(wrk_scaling(args.url, args.clients, args.seconds, args.scaling, args.token), args)
+        return _print_rounds(
+            wrk_scaling(args.url, args.clients, args.seconds, args.scaling, args.token), args, "p90_ms"
+        )
     if args.scaling:
         result = scaling(args.url, args.clients, args.clients * args.per_client, args.scaling, args.token)
-        for r in result["rounds"]:
-            one, many = r["one"], r["many"]
-            print(
-                f"1 client {one['rps']} req/s (p50 {one['p50_ms']} ms, p95 {one['p95_ms']}) | {args.clients} clients "
-                f"{many['rps']} req/s (p50 {many['p50_ms']} ms, p95 {many['p95_ms']}) | ratio {r['ratio']} | errors "
-                f"{one['errors'] + many['errors']}, bad citations {one['bad_citations'] + many['bad_citations']}",
-                flush=True,
-            )
-        print(f"median ratio {result['median_ratio']}")
-        if args.out:
-            args.out.write_text(json.dumps(result, indent=2) + "\n")
-        bad = sum(
-            r[w]["errors"] + r[w]["bad_citations"] + r[w]["unfinished"]
-            for r in result["rounds"]
-            for w in ("one", "many")
-        )
-        return 0 if bad == 0 else 1
+        return _print_rounds(result, args, "p95_ms", extra=("bad_citations", "unfinished"))
     report = run_load(
         args.url, args.clients, args.per_client, token=args.token, time_limit_s=args.time_limit, via=args.via
     )
@@ -292,22 +278,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0 if report.errors == report.bad_citations == report.unfinished == 0 else 1
 
 
-def _print_wrk(result: dict[str, Any], args: argparse.Namespace) -> int:
+def _print_rounds(result: dict[str, Any], args: argparse.Namespace, tail: str, extra: tuple[str, ...] = ()) -> int:
+    """One line per round (one client against many), the median ratio; exit 1 on any error."""
     for r in result["rounds"]:
         one, many = r["one"], r["many"]
+        bad = sum(int(x[k]) for x in (one, many) for k in ("errors", *extra))
         print(
-            f"wrk: 1 connection {one['rps']} req/s (p50 {one['p50_ms']} ms, p90 {one['p90_ms']}) | {args.clients} "
-            f"connections {many['rps']} req/s (p50 {many['p50_ms']} ms, p90 {many['p90_ms']}) | ratio {r['ratio']} | "
-            f"errors {int(one['errors'] + many['errors'])}",
+            f"1 client {one['rps']} req/s (p50 {one['p50_ms']} ms, {tail[:3]} {one[tail]}) | {args.clients} clients "
+            f"{many['rps']} req/s (p50 {many['p50_ms']} ms, {tail[:3]} {many[tail]}) | ratio {r['ratio']} | "
+            f"errors and bad answers {bad}",
             flush=True,
         )
-    check = result["citation_check"]
-    print(f"median ratio {result['median_ratio']}; citation check: {check['requests']} answers, "
-          f"{check['bad_citations']} bad citations, {check['errors']} errors")  # fmt: skip
+    check = result.get("citation_check")
+    note = f"; citation check: {check['requests']} answers, {check['bad_citations']} bad" if check else ""
+    print(f"median ratio {result['median_ratio']}{note}")
     if args.out:
         args.out.write_text(json.dumps(result, indent=2) + "\n")
-    errors = sum(r[w]["errors"] + (r[w]["rps"] == 0) for r in result["rounds"] for w in ("one", "many"))
-    return 0 if errors == check["errors"] == check["bad_citations"] == check["unfinished"] == 0 else 1
+    bad = sum(
+        int(r[w][k]) + (r[w]["rps"] == 0) for r in result["rounds"] for w in ("one", "many") for k in ("errors", *extra)
+    )
+    if check:
+        bad += check["errors"] + check["bad_citations"] + check["unfinished"]
+    return 0 if bad == 0 else 1
 
 
 if __name__ == "__main__":
