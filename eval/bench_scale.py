@@ -1,7 +1,9 @@
 """The N-chunk scale test, run by `python -m eval.bench --scale N` in its own process so that its
 memory figures are its own:
 
-    python -m eval.bench_scale N INDEX_DIR CACHE_DIR WORKDIR
+    python -m eval.bench_scale N INDEX_DIR CACHE_DIR WORKDIR [OUT]
+
+With OUT (e.g. eval/bench/scale-1m) the figures and their targets also go to OUT.json and OUT.md.
 """
 
 from __future__ import annotations
@@ -24,7 +26,8 @@ METHOD = (
     "chunk is 3-5 real sentences drawn at random, each sentence keeps its stored model vector, and each chunk's "
     "vector is the normalised mean of its sentences' vectors plus Gaussian noise of norm 0.3 (no two chunks "
     "coincide). Everything after that is the real engine: FAISS (HNSW above the threshold) and BM25 built by "
-    "rag.index.build, written and loaded (checksums verified) by rag.index.store, and the real questions "
+    "rag.index.build, written and loaded (file sizes and mtimes checked against the manifest, nothing re-hashed: see "
+    "rag/index/checksums.py) by rag.index.store, and the real questions "
     "answered by Assistant.ask with the ONNX query embedder. Recall queries: the real questions plus synthetic "
     "ones drawn like chunks."
 )
@@ -133,6 +136,7 @@ def scale_test(n: int, index_dir: Path, cache_dir: Path, work: Path) -> dict[str
             t = time.perf_counter()
             stages.append(assistant.ask(q).timings_ms)
             times.append((time.perf_counter() - t) * 1000)
+    rss_answered = memory_mb("VmRSS")  # the pages of the memory maps that answering touched count here
     real_q = onnx.embed(qs)
     picks = [rng.choice(len(svecs), size=4, replace=False) for _ in range(SYNTHETIC_QUERIES)]
     noise = rng.standard_normal((SYNTHETIC_QUERIES, svecs.shape[1]))
@@ -171,6 +175,8 @@ def scale_test(n: int, index_dir: Path, cache_dir: Path, work: Path) -> dict[str
         "stages_p50_ms": {k: round(float(np.median([s[k] for s in stages])), 3) for k in stages[0]},
         "rss_mb": round(rss_loaded, 1),
         "index_rss_mb": round(rss_loaded - rss_before, 1),
+        "rss_before_load_mb": round(rss_before, 1),
+        "rss_after_answers_mb": round(rss_answered, 1),
         "peak_rss_mb": round(memory_mb("VmHWM"), 1),
         "recall_queries": len(queries),
         "recall_at_10": round(recall, 4),
@@ -178,6 +184,26 @@ def scale_test(n: int, index_dir: Path, cache_dir: Path, work: Path) -> dict[str
     }
 
 
+def write_scale(result: dict[str, Any], out: Path) -> None:
+    """OUT.json and OUT.md: the figures, the machine they were measured on, and the targets."""
+    from eval.bench_report import scale_markdown, scale_targets
+
+    result = {**result, "machine": {"cpus": os.cpu_count(), "loadavg_end": [round(x, 2) for x in os.getloadavg()]}}
+    result["machine"]["date_utc"] = time.strftime("%Y-%m-%d %H:%M", time.gmtime())
+    result["targets"] = scale_targets(result)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.with_suffix(".json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    m = result["machine"]
+    lines = [*scale_markdown(result), "", f"Measured {m['date_utc']} UTC on {m['cpus']} CPUs (shared; load average at "]
+    lines[-1] += f"the end {m['loadavg_end']})."
+    lines += ["", "| target | measured | met |", "|---|---|---|"]
+    lines += [f"| {t['target']} | {t['measured']} | {'yes' if t['met'] else '**no**'} |" for t in result["targets"]]
+    out.with_suffix(".md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
 if __name__ == "__main__":
     n, index_dir, cache_dir, work = int(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]), Path(sys.argv[4])
-    print(json.dumps(scale_test(n, index_dir, cache_dir, work)))
+    figures = scale_test(n, index_dir, cache_dir, work)
+    if len(sys.argv) > 5:
+        write_scale(figures, Path(sys.argv[5]))
+    print(json.dumps(figures))
