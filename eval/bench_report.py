@@ -130,10 +130,23 @@ def scale_markdown(s: dict[str, Any]) -> list[str]:
         f"- memory: loading the index and its answer-time structures added {s['index_rss_mb']:.0f} MB; process RSS "
         f"then {s['rss_mb']:.0f} MB (it still holds memory the generator freed), peak {s['peak_rss_mb']:.0f} MB",
     ]
+    if "query_p50_ms_by_round" in s:
+        lines.append(
+            f"- load: index {s['index_load_parts_s']['load_index']:.2f} s + assistant "
+            f"{s['index_load_parts_s']['assistant']:.2f} s; answer p50 per timed round (21 questions each, after one "
+            f"warm-up round): {', '.join(f'{x:.1f}' for x in s['query_p50_ms_by_round'])} ms"
+        )
     if "rss_after_answers_mb" in s:
         lines.append(
             f"- process RSS {s['rss_before_load_mb']:.0f} MB before loading, {s['rss_after_answers_mb']:.0f} MB after "
             "answering every question 6 times (resident pages of the memory-mapped files included)"
+        )
+    if "rss_after_answers_split" in s:
+        a, b = s["rss_after_load_split"], s["rss_after_answers_split"]
+        lines.append(
+            f"- of which anonymous / mapped-file pages: {a['anon_mb']:.0f} / {a['file_mb']:.0f} MB after loading, "
+            f"{b['anon_mb']:.0f} / {b['file_mb']:.0f} MB after answering (file pages are clean page cache the "
+            "kernel may reclaim)"
         )
     if not s["ef_sweep"]:
         return [*lines, "- exact (flat) dense search: below the HNSW threshold"]

@@ -123,9 +123,11 @@ def scale_test(n: int, index_dir: Path, cache_dir: Path, work: Path) -> dict[str
     rss_before = memory_mb("VmRSS")
     t = time.perf_counter()
     loaded = load_index(config.index_path)
+    load_index_s = time.perf_counter() - t
     assistant = Assistant(loaded, onnx, config, onnx)
     load_s = time.perf_counter() - t
     rss_loaded = memory_mb("VmRSS")
+    loaded_split = {"anon_mb": round(memory_mb("RssAnon"), 1), "file_mb": round(memory_mb("RssFile"), 1)}
     cvecs, svecs = loaded.chunk_vectors, loaded.sentence_vectors
     qs = questions()
     for q in qs:
@@ -137,6 +139,7 @@ def scale_test(n: int, index_dir: Path, cache_dir: Path, work: Path) -> dict[str
             stages.append(assistant.ask(q).timings_ms)
             times.append((time.perf_counter() - t) * 1000)
     rss_answered = memory_mb("VmRSS")  # the pages of the memory maps that answering touched count here
+    rss_split = {"anon_mb": round(memory_mb("RssAnon"), 1), "file_mb": round(memory_mb("RssFile"), 1)}
     real_q = onnx.embed(qs)
     picks = [rng.choice(len(svecs), size=4, replace=False) for _ in range(SYNTHETIC_QUERIES)]
     noise = rng.standard_normal((SYNTHETIC_QUERIES, svecs.shape[1]))
@@ -165,6 +168,7 @@ def scale_test(n: int, index_dir: Path, cache_dir: Path, work: Path) -> dict[str
         "index_chunks_per_s": round(n / build_s, 1),
         "index_write_s": round(write_s, 2),
         "index_load_s": round(load_s, 2),
+        "index_load_parts_s": {"load_index": round(load_index_s, 2), "assistant": round(load_s - load_index_s, 2)},
         "embed_sample": {
             "chunks": len(sample),
             "batch": BATCH,
@@ -172,11 +176,16 @@ def scale_test(n: int, index_dir: Path, cache_dir: Path, work: Path) -> dict[str
             "projected_100k_min": round(100_000 / per_s / 60, 1),
         },
         "query": {"p50_ms": round(float(np.median(times)), 3), "p95_ms": round(float(np.percentile(times, 95)), 3)},
+        "query_p50_ms_by_round": [
+            round(float(np.median(times[i : i + len(qs)])), 2) for i in range(0, len(times), len(qs))
+        ],
         "stages_p50_ms": {k: round(float(np.median([s[k] for s in stages])), 3) for k in stages[0]},
         "rss_mb": round(rss_loaded, 1),
         "index_rss_mb": round(rss_loaded - rss_before, 1),
+        "rss_after_load_split": loaded_split,
         "rss_before_load_mb": round(rss_before, 1),
         "rss_after_answers_mb": round(rss_answered, 1),
+        "rss_after_answers_split": rss_split,  # anonymous memory, and resident pages of mapped files
         "peak_rss_mb": round(memory_mb("VmHWM"), 1),
         "recall_queries": len(queries),
         "recall_at_10": round(recall, 4),

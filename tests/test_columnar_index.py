@@ -64,8 +64,10 @@ def test_columns_read_back_the_records_they_were_written_from(tmp_path_factory, 
 
 def test_a_chunk_that_is_not_its_documents_slice_is_refused(tmp_path: Path) -> None:
     doc = Document("d", "corpus/d.txt", "Hello world.", DocumentMeta("T"), "")
-    with pytest.raises(IndexCorruptError, match="not a slice"):
+    with pytest.raises(IndexCorruptError, match="is not the next"):
         write_records(tmp_path, [doc], [Chunk("d#0", "d", 0, 5, "Jello")], [])
+    with pytest.raises(IndexCorruptError, match="'d#1' is not the next"):  # numbers must run 0, 1, …
+        write_records(tmp_path, [doc], [Chunk("d#1", "d", 0, 5, "Hello")], [])
 
 
 def test_loaded_index_is_lazy_and_memory_mapped(assistant: Assistant) -> None:
@@ -194,3 +196,17 @@ def test_array_file_reads_what_a_memory_map_reads(tmp_path_factory, rows: int, c
     assert np.array_equal(disk[a:b:step], ref[a:b:step])
     with pytest.raises(IndexError):
         disk[rows]
+
+
+def test_decoded_texts_are_kept_within_the_cache_bounds(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import rag.index.columns as columns
+
+    docs = [Document(f"d{i}", f"corpus/d{i}.txt", f"Text number {i}. " * 10, DocumentMeta("T"), "") for i in range(5)]
+    write_records(tmp_path, docs, [], [])
+    monkeypatch.setattr(columns, "TEXT_CACHE", 3)
+    got, chunks, _ = read_records(tmp_path)
+    assert [got.text(i) for i in (0, 1, 2, 3, 0)] == [docs[i].text for i in (0, 1, 2, 3, 0)]
+    assert list(got._texts) == [2, 3, 0]  # least recently used first; 1 was dropped
+    assert chunks.ordinal("d1#0") is None
+    monkeypatch.setattr(columns, "TEXT_CACHE_CHARS", 1)
+    assert got.text(4) == docs[4].text and list(got._texts) == [4]  # one text over the bound is still kept

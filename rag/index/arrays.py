@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,16 @@ def save_array(path: Path, array: np.ndarray) -> None:
     with path.open("wb") as fh:
         np.lib.format.write_array_header_1_0(fh, np.lib.format.header_data_from_array_1_0(array))
         fh.write(array.reshape(-1).view(np.uint8).data)
+
+
+def save_texts(path: Path, texts: Sequence[str], size: int) -> None:
+    """Texts as one UTF-8 uint8 .npy of `size` bytes, written one text at a time (the joined
+    bytes of a million chunks' documents would be another copy of the corpus in memory)."""
+    with path.open("wb") as fh:
+        header = {"descr": "|u1", "fortran_order": False, "shape": (size,)}
+        np.lib.format.write_array_header_1_0(fh, header)
+        for text in texts:
+            fh.write(text.encode("utf-8"))
 
 
 def mapped(path: Path) -> np.ndarray:

@@ -7,15 +7,16 @@ Sentence on access. A million chunks then cost a few arrays instead of millions 
 from __future__ import annotations
 
 import json
+import threading
+from collections import OrderedDict
 from collections.abc import Iterator, Mapping, Sequence
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Generic, TypeVar, overload
 
 import numpy as np
 
 from rag.errors import IndexCorruptError
-from rag.index.arrays import ArrayFile, mapped, save_array
+from rag.index.arrays import ArrayFile, mapped, save_array, save_texts
 from rag.types import Chunk, Document, DocumentMeta, Sentence
 
 DOCUMENTS = "documents.json"  # per document: id, source, metadata, sha256, boilerplate, length
@@ -23,8 +24,10 @@ TEXTS = "texts.npy"  # every document's text, UTF-8, one after another (uint8)
 TEXT_OFFSETS = "text_offsets.npy"  # byte offset of each document's text in TEXTS, and the end
 CHUNKS = "chunks.npy"  # per chunk: document ordinal, number within the document, start, end
 SENTENCES = "sentences.npy"  # per sentence (row = sent_id): document ordinal, start, end
-# Decoded texts kept per loaded index: answers touch a handful of documents at a time.
+# Decoded texts kept per loaded index (answers touch a handful of documents at a time), bounded in
+# characters too: a corpus file may hold 20 MB.
 TEXT_CACHE = 64
+TEXT_CACHE_CHARS = 32_000_000
 
 
 T = TypeVar("T")
@@ -65,10 +68,23 @@ class Documents(_Rows[Document]):
         self.rows, self.blob, self.offsets = rows, blob, offsets
         self.ids = [r["doc_id"] for r in rows]
         self.ordinal = {d: i for i, d in enumerate(self.ids)}
-        self.text = lru_cache(maxsize=TEXT_CACHE)(self._decode)
+        self._texts: OrderedDict[int, str] = OrderedDict()
+        self._lock = threading.Lock()
 
-    def _decode(self, i: int) -> str:
-        return bytes(self.blob[int(self.offsets[i]) : int(self.offsets[i + 1])]).decode("utf-8")
+    def text(self, i: int) -> str:
+        """Document i's text, decoded on first use and kept while recently used."""
+        with self._lock:
+            if i in self._texts:
+                self._texts.move_to_end(i)
+                return self._texts[i]
+        text = bytes(self.blob[int(self.offsets[i]) : int(self.offsets[i + 1])]).decode("utf-8")
+        with self._lock:
+            self._texts[i] = text
+            while len(self._texts) > TEXT_CACHE or sum(map(len, self._texts.values())) > TEXT_CACHE_CHARS:
+                if len(self._texts) == 1:
+                    break
+                self._texts.popitem(last=False)
+        return text
 
     def _make(self, i: int) -> Document:
         r = self.rows[i]
@@ -101,7 +117,7 @@ class Chunks(_Rows[Chunk]):
         self.rows, self.docs = rows, docs
         # Chunks are stored document by document: a document's first chunk ordinal turns a
         # chunk id "<doc_id>#<n>" into its row without a million-entry dictionary.
-        self.first = np.searchsorted(rows[:, 0], np.arange(len(docs) + 1)) if len(rows) else np.zeros(1, np.int64)
+        self.first = np.searchsorted(rows[:, 0], np.arange(len(docs) + 1))
 
     def _make(self, i: int) -> Chunk:
         d, n, start, end = (int(v) for v in self.rows[i])
@@ -156,15 +172,16 @@ def write_records(
     since that slice is all the index keeps."""
     ordinal = {d.doc_id: i for i, d in enumerate(documents)}
     texts = [d.text for d in documents]
-    encoded = [t.encode("utf-8") for t in texts]
-    offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
-    np.cumsum([len(b) for b in encoded], out=offsets[1:])
+    offsets = np.zeros(len(texts) + 1, dtype=np.int64)
+    np.cumsum([len(t.encode("utf-8")) for t in texts], out=offsets[1:])
     chunk_rows = np.zeros((len(chunks), 4), dtype=np.int64)
+    numbered: dict[int, int] = {}  # chunks so far per document: ids are "<doc_id>#<n>", n = 0, 1, …
     for i, c in enumerate(chunks):
         doc_id, _, n = c.chunk_id.rpartition("#")
         d = ordinal.get(c.doc_id, -1)
-        if doc_id != c.doc_id or not n.isdigit() or d < 0 or texts[d][c.start : c.end] != c.text:
-            raise _bad(f"chunk {c.chunk_id!r} is not a slice of document {c.doc_id!r} named '<doc_id>#<n>'")
+        if doc_id != c.doc_id or n != str(numbered.get(d, 0)) or d < 0 or texts[d][c.start : c.end] != c.text:
+            raise _bad(f"chunk {c.chunk_id!r} is not the next '<doc_id>#<n>' slice of document {c.doc_id!r}")
+        numbered[d] = numbered.get(d, 0) + 1
         chunk_rows[i] = (d, int(n), c.start, c.end)
     sentence_rows = np.zeros((len(sentences), 3), dtype=np.int64)
     for i, s in enumerate(sentences):
@@ -177,7 +194,7 @@ def write_records(
             raise _bad(f"the {what} are not in document order")
     rows_json = json.dumps([_doc_row(d) for d in documents], ensure_ascii=False)
     (folder / DOCUMENTS).write_text(rows_json, encoding="utf-8")
-    save_array(folder / TEXTS, np.frombuffer(b"".join(encoded), dtype=np.uint8))
+    save_texts(folder / TEXTS, texts, int(offsets[-1]))
     save_array(folder / TEXT_OFFSETS, offsets)
     save_array(folder / CHUNKS, chunk_rows)
     save_array(folder / SENTENCES, sentence_rows)

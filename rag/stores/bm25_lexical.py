@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Self
@@ -39,7 +40,8 @@ class Bm25Index:
         import bm25s
 
         bm25 = bm25s.BM25()
-        bm25.index([tokenize(t) for t in texts], show_progress=False)
+        # Interned: one string per distinct token instead of one per use (3 GB at a million chunks).
+        bm25.index([[sys.intern(w) for w in tokenize(t)] for t in texts], show_progress=False)
         return cls(bm25)
 
     def search(self, tokens: Sequence[str], k: int) -> Ranked:
