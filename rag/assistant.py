@@ -3,7 +3,7 @@ the query pipeline over it."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from rag.answer.evidence import Evidence
 from rag.config import Config, load_config
@@ -103,7 +103,7 @@ class Assistant:
         return self.view.data
 
     @property
-    def documents(self) -> dict[str, Document]:
+    def documents(self) -> Mapping[str, Document]:
         return self.view.documents
 
     @property

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol, Self, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, Self, runtime_checkable
 
 import numpy as np
 
@@ -17,6 +17,18 @@ if TYPE_CHECKING:
     from rag.verify import Support
 
 Ranked = list[tuple[int, float]]  # (item ordinal, score), best first
+
+
+class Vectors(Protocol):
+    """A matrix of vectors, one row per item: a numpy array, or a loaded index's file whose rows
+    are read when asked for (rag/index/arrays.py). Indexed by a row, a slice or a list of rows."""
+
+    @property
+    def shape(self) -> tuple[int, ...]: ...
+
+    def __len__(self) -> int: ...
+
+    def __getitem__(self, key: Any, /) -> Any: ...
 
 
 @runtime_checkable

@@ -4,6 +4,7 @@ runs as root, and a skip there fails the run (tests/conftest.py)."""
 
 from __future__ import annotations
 
+import gc
 import os
 import subprocess
 from collections.abc import Iterator
@@ -28,6 +29,7 @@ def small_disk(tmp_path: Path) -> Iterator[Path]:
     try:
         yield mount
     finally:
+        gc.collect()  # a loaded index keeps its files open (memory maps) until it is collected
         subprocess.run(["umount", str(mount)], check=False)
 
 

@@ -1,6 +1,7 @@
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from rag import Assistant, HashingEmbedder
@@ -10,7 +11,7 @@ from rag.index.store import current_build, load_index
 
 def test_index_round_trip_and_manifest(assistant: Assistant) -> None:
     m = assistant.data.manifest
-    assert m["schema_version"] == 1
+    assert m["schema_version"] == 2
     assert m["model_id"] == "hashing-256" and m["dimension"] == 256
     assert m["chunk_tokens"] == 24 and m["chunk_overlap"] == 4
     assert set(m["documents"]) == {"plan", "notes"}
@@ -95,8 +96,8 @@ def test_previous_build_survives_and_old_ones_are_pruned(assistant: Assistant, c
 
 def test_chunks_out_of_step_with_vectors_are_detected(assistant: Assistant, config) -> None:  # type: ignore[no-untyped-def]
     build = current_build(config.index_path)
-    lines = (build / "chunks.jsonl").read_text().splitlines()
-    (build / "chunks.jsonl").write_text("\n".join(lines[:-1]) + "\n")
+    rows = np.load(build / "chunks.npy")
+    np.save(build / "chunks.npy", rows[:-1])
     with pytest.raises(IndexCorruptError):
         load_index(config.index_path, verify=False)
 

@@ -4,6 +4,7 @@ at `/` of the FastAPI app that also serves the JSON API (rag.http.app)."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 from rag.errors import QuestionError, RagError
@@ -57,7 +58,7 @@ class Chat:
         self.shared = shared
 
     @property
-    def docs(self) -> dict[str, Document]:
+    def docs(self) -> Mapping[str, Document]:
         # Read at every use: the index (and its documents) is swapped when the corpus changes.
         return self.shared.documents
 
@@ -131,7 +132,7 @@ class Chat:
             raise gr.Error(str(exc)) from None
 
 
-def doc_choices(docs: dict[str, Document]) -> list[tuple[str, str]]:
+def doc_choices(docs: Mapping[str, Document]) -> list[tuple[str, str]]:
     return [(d.meta.title, d.doc_id) for d in docs.values()]
 
 

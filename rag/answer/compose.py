@@ -155,7 +155,7 @@ def select(scored: Sequence[Scored], ev: Evidence, max_sentences: int, margin: f
 
 
 def cite(
-    chosen: Sequence[Scored], documents: dict[str, Document]
+    chosen: Sequence[Scored], documents: Mapping[str, Document]
 ) -> tuple[tuple[AnswerSentence, ...], tuple[Citation, ...]]:
     """Each chosen sentence quoted whole, with the citation of its exact span."""
     sentences, citations = [], []
@@ -215,7 +215,7 @@ def verify(
             raise CitationError(f"answer sentence {s.text[:60]!r} is not the quote it cites: this is a bug")
 
 
-def passages(hits: Sequence[Hit], documents: dict[str, Document]) -> tuple[Passage, ...]:
+def passages(hits: Sequence[Hit], documents: Mapping[str, Document]) -> tuple[Passage, ...]:
     return tuple(
         Passage(
             rank=h.rank,

@@ -7,36 +7,56 @@ import bisect
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-
-import numpy as np
+from typing import overload
 
 from rag.answer.facts import Facts, facts_of
 from rag.answer.lexicon import Lexicon
-from rag.answer.question import dominant_script
-from rag.answer.scope import reference_words
-from rag.retrieve.lexical import idf_table, tokenize
+from rag.answer.tables import ChunkSentences, EvidenceTables
+from rag.protocols import Vectors
+from rag.retrieve.lexical import tokenize
 from rag.types import Chunk, Document, Sentence
+
+
+class Tokens(Sequence[Sequence[str]]):
+    """Each sentence's tokens, made on first use and kept: a question reads a few dozen sentences,
+    so tokenising all of them at load (minutes at a million chunks) buys nothing."""
+
+    def __init__(self, sentences: Sequence[Sentence]) -> None:
+        self.sentences = sentences
+        self._cache: dict[int, list[str]] = {}
+
+    def __len__(self) -> int:
+        return len(self.sentences)
+
+    @overload
+    def __getitem__(self, i: int) -> Sequence[str]: ...
+    @overload
+    def __getitem__(self, i: slice) -> Sequence[Sequence[str]]: ...
+    def __getitem__(self, i: int | slice) -> Sequence[str] | Sequence[Sequence[str]]:
+        if isinstance(i, slice):
+            return [self[j] for j in range(len(self))[i]]
+        found = self._cache.get(i)
+        if found is None:
+            found = self._cache[i] = tokenize(self.sentences[i].text)  # racing threads store equal lists
+        return found
 
 
 @dataclass(frozen=True)
 class Evidence:
-    documents: dict[str, Document]
+    documents: Mapping[str, Document]
     sentences: Sequence[Sentence]
-    sentence_vectors: np.ndarray
+    sentence_vectors: Vectors
     sentence_tokens: Sequence[Sequence[str]]
     idf: dict[str, float]
     sentences_of_chunk: Mapping[str, Sequence[int]]
     lexicon: Lexicon
     script: str = "LATIN"  # the writing system of most of the corpus (rag/answer/question.py)
     _facts: dict[int, Facts] = field(default_factory=dict, repr=False)
-    _references: dict[str, Mapping[str, frozenset[str]]] = field(default_factory=dict, repr=False)
+    document_words: Mapping[str, frozenset[str]] = field(default_factory=dict)  # rag/answer/scope.py
 
     def references(self) -> Mapping[str, frozenset[str]]:
-        """Metadata words that name documents (rag/answer/scope.py), built on first use."""
-        found = self._references.get("words")
-        if found is None:
-            found = self._references["words"] = reference_words(self.documents)
-        return found
+        """Metadata words that name documents (rag/answer/scope.py)."""
+        return self.document_words
 
     def facts(self, sid: int) -> Facts:
         """A sentence's facts, extracted on first use (racing threads store equal values)."""
@@ -48,28 +68,28 @@ class Evidence:
     @classmethod
     def of(
         cls,
-        documents: Sequence[Document],
+        documents: Sequence[Document] | Mapping[str, Document],
         chunks: Sequence[Chunk],
         sentences: Sequence[Sentence],
-        sentence_vectors: np.ndarray,
+        sentence_vectors: Vectors,
+        tables: EvidenceTables | None = None,
     ) -> Evidence:
-        tokens = [tokenize(s.text) for s in sentences]
+        """From the tables an index stored, or computed here when none are given (an index in memory)."""
+        by_id = documents if isinstance(documents, Mapping) else {d.doc_id: d for d in documents}
+        t = tables or EvidenceTables.of(chunks, sentences, with_ranges=False, documents=by_id.values())
         return cls(
-            documents={d.doc_id: d for d in documents},
+            documents=by_id,
             sentences=sentences,
             sentence_vectors=sentence_vectors,
-            sentence_tokens=tokens,
-            idf=idf_table(tokens),
-            sentences_of_chunk=sentences_of_chunk(chunks, sentences),
-            lexicon=Lexicon.of(sentences, tokens),
-            script=corpus_script(sentences),
+            sentence_tokens=Tokens(sentences),
+            idf=t.idf,
+            sentences_of_chunk=ChunkSentences(t.chunk_sentences, chunks)
+            if tables
+            else sentences_of_chunk(chunks, sentences),
+            lexicon=Lexicon(t.counts, t.names),
+            script=t.script,
+            document_words=t.references,
         )
-
-
-def corpus_script(sentences: Sequence[Sentence], sample: int = 200) -> str:
-    """The dominant writing system of an even sample of the sentences (cheap on any corpus size)."""
-    step = max(1, len(sentences) // sample)
-    return dominant_script(" ".join(s.text for s in sentences[::step]))
 
 
 def sentences_of_chunk(chunks: Sequence[Chunk], sentences: Sequence[Sentence]) -> dict[str, list[int]]:

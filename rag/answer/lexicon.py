@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -35,7 +35,7 @@ class Lexicon:
     @classmethod
     def of(cls, sentences: Sequence[Sentence], tokens: Sequence[Sequence[str]]) -> Lexicon:
         counts: Counter[str] = Counter(t for toks in tokens for t in toks)
-        return cls(dict(counts), _names(sentences))
+        return cls(dict(counts), names_of(sentences))
 
     def knows(self, token: str) -> bool:
         return token in self.counts or token in STOPWORDS
@@ -89,7 +89,7 @@ class Lexicon:
         return index
 
 
-def _names(sentences: Sequence[Sentence]) -> frozenset[str]:
+def names_of(sentences: Iterable[Sentence]) -> frozenset[str]:
     """Words the running text writes capitalised mid-sentence most of the time (China, Xinhua), not
     words that are only capitalised in headings and titles (Governance)."""
     upper: Counter[str] = Counter()

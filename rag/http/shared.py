@@ -7,7 +7,7 @@ re-index swaps the loaded index under the index's own lock (rag/index/live.py)."
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,11 +25,11 @@ class SharedAssistant:
         return self.assistant.ask(question, history, **options)
 
     @property
-    def documents(self) -> dict[str, Document]:
+    def documents(self) -> Mapping[str, Document]:
         """The documents of the index answering now (a question may have swapped in a newer one)."""
         return self.assistant.documents
 
-    def fresh_documents(self) -> dict[str, Document]:
+    def fresh_documents(self) -> Mapping[str, Document]:
         """The documents after re-indexing a corpus that changed since the last look: a page listing
         the corpus must show files added while the server runs, even before anyone asks."""
         self.assistant.refresh_if_stale()  # the live index refreshes under its own lock

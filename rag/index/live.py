@@ -88,9 +88,8 @@ def _open(config: Config, embedder: Embedder, build: str, progress: bool, say: C
         f"Indexed {report.documents} documents → {report.chunks} chunks, {report.sentences} sentences "
         f"({report.embedded} embedded, {report.cached} from cache) in {report.seconds:.1f} s"
     )
-    # The build just wrote and fsynced these files: re-hashing them would only double the
-    # I/O (18 s at 100k chunks); the record/vector consistency checks still run.
-    return load_index(config.index_path, verify=False)
+    # The stat check finds the mtimes the build just recorded, so nothing is re-hashed.
+    return load_index(config.index_path)
 
 
 class LiveIndex:

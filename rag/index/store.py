@@ -1,8 +1,11 @@
 """Index folder layout, atomic writes and verified loads.
 
     <index_dir>/CURRENT            name of the live build (replaced atomically)
-    <index_dir>/builds/<name>/     manifest.json, documents/chunks/sentences.jsonl,
-                                   chunk_vectors.npy, sentence_vectors.npy, dense.faiss, bm25/
+    <index_dir>/builds/<name>/     manifest.json (every file's size, sha256, mtime), verified.json,
+                                   documents.json, texts.npy, text_offsets.npy, chunks.npy,
+                                   sentences.npy (rag/index/columns.py), vocabulary.json,
+                                   chunk_sentences.npy (rag/answer/tables.py), chunk_vectors.npy,
+                                   sentence_vectors.npy, dense.faiss, bm25/
                                    (milvus.json instead of dense.faiss names a build's Milvus collection)
     <index_dir>/milvus.db/         the default Milvus Lite file (vector_store = "milvus")
 
@@ -11,57 +14,49 @@ any point leaves the previous build live."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
 import tempfile
 import time
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from rag.answer.tables import EvidenceTables
 from rag.errors import IndexCorruptError, IndexMissingError, storage_error
-from rag.index import records
-from rag.protocols import LexicalIndex, VectorStore
+from rag.index import columns
+from rag.index.arrays import ArrayFile, save_array
+from rag.index.checksums import check_files, file_table
+from rag.protocols import LexicalIndex, Vectors, VectorStore
 from rag.stores import drop_external, vector_store_class
 from rag.stores.bm25_lexical import Bm25Index
 from rag.types import Chunk, Document, Sentence
 
-SCHEMA_VERSION = 1
+# 2: columnar records, memory-mapped arrays, stored evidence tables, mtimes in the manifest.
+SCHEMA_VERSION = 2
 CURRENT = "CURRENT"
 
 
 @dataclass(frozen=True, eq=False)
 class IndexData:
+    """A loaded index holds lazy sequences over memory-mapped columns (rag/index/columns.py); one
+    about to be written may hold any sequences of records."""
+
     manifest: dict[str, Any]
-    documents: tuple[Document, ...]
-    chunks: tuple[Chunk, ...]
-    sentences: tuple[Sentence, ...]
-    chunk_vectors: np.ndarray
-    sentence_vectors: np.ndarray
+    documents: Sequence[Document]
+    chunks: Sequence[Chunk]
+    sentences: Sequence[Sentence]
+    chunk_vectors: Vectors  # on disk once loaded: rows are read when asked for (rag/index/arrays.py)
+    sentence_vectors: Vectors
     dense: VectorStore  # over chunk_vectors, ids = chunk ordinals
     lexical: LexicalIndex  # over the chunks' tokens, same ids
     path: Path = field(default=Path("."))
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
-def _file_table(folder: Path) -> dict[str, dict[str, Any]]:
-    return {
-        p.relative_to(folder).as_posix(): {"bytes": p.stat().st_size, "sha256": _sha256(p)}
-        for p in sorted(folder.rglob("*"))
-        if p.is_file() and p.name != "manifest.json"
-    }
+    tables: EvidenceTables | None = None  # stored by write_index, read back by load_index
 
 
 def write_index(index_dir: Path, data: IndexData) -> Path:
@@ -69,14 +64,13 @@ def write_index(index_dir: Path, data: IndexData) -> Path:
     builds.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=builds))
     try:
-        records.write_jsonl(tmp / "documents.jsonl", data.documents)
-        records.write_jsonl(tmp / "chunks.jsonl", data.chunks)
-        records.write_jsonl(tmp / "sentences.jsonl", data.sentences)
-        np.save(tmp / "chunk_vectors.npy", data.chunk_vectors, allow_pickle=False)
-        np.save(tmp / "sentence_vectors.npy", data.sentence_vectors, allow_pickle=False)
+        columns.write_records(tmp, data.documents, data.chunks, data.sentences)
+        (data.tables or EvidenceTables.of(data.chunks, data.sentences, documents=data.documents)).save(tmp)
+        save_array(tmp / "chunk_vectors.npy", np.asarray(data.chunk_vectors))
+        save_array(tmp / "sentence_vectors.npy", np.asarray(data.sentence_vectors))
         data.dense.save(tmp)
         data.lexical.save(tmp)
-        manifest = {**data.manifest, "schema_version": SCHEMA_VERSION, "files": _file_table(tmp)}
+        manifest = {**data.manifest, "schema_version": SCHEMA_VERSION, "files": file_table(tmp)}
         (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
         _fsync_tree(tmp)
         name = time.strftime("%Y%m%d-%H%M%S-") + uuid.uuid4().hex[:8]
@@ -96,8 +90,9 @@ def write_index(index_dir: Path, data: IndexData) -> Path:
 
 def _size_of(data: IndexData) -> int:
     """Roughly what a build writes: the vectors twice (arrays and the vector store) plus the texts."""
-    texts = sum(len(d.text) for d in data.documents) + sum(len(c.text) for c in data.chunks)
-    return 2 * (data.chunk_vectors.nbytes + data.sentence_vectors.nbytes) + 3 * texts
+    texts = sum(len(d.text) for d in data.documents)
+    floats = sum(int(np.prod(v.shape)) for v in (data.chunk_vectors, data.sentence_vectors))
+    return 2 * 4 * floats + 2 * texts
 
 
 def _fsync_tree(folder: Path) -> None:
@@ -159,51 +154,50 @@ def read_manifest(build: Path) -> dict[str, Any]:
     return manifest
 
 
-def verify_files(build: Path, manifest: dict[str, Any]) -> None:
-    for name, want in manifest.get("files", {}).items():
-        path = build / name
-        if not path.is_file() or path.stat().st_size != want["bytes"] or _sha256(path) != want["sha256"]:
-            raise IndexCorruptError(f"index file {path} is missing or damaged: rebuild with `rag index`")
-
-
 def load_index(index_dir: Path, verify: bool = True) -> IndexData:
+    """`verify` checks file sizes and re-hashes files whose size or mtime changed (rag/index/checksums.py)."""
     build = current_build(index_dir)
     manifest = read_manifest(build)
     if verify:
-        verify_files(build, manifest)
+        check_files(build, manifest)
     try:
+        documents, chunks, sentences = columns.read_records(build)
         data = IndexData(
             manifest=manifest,
-            documents=tuple(records.read_documents(build / "documents.jsonl")),
-            chunks=tuple(records.read_chunks(build / "chunks.jsonl")),
-            sentences=tuple(records.read_sentences(build / "sentences.jsonl")),
-            chunk_vectors=np.load(build / "chunk_vectors.npy", allow_pickle=False),
-            sentence_vectors=np.load(build / "sentence_vectors.npy", allow_pickle=False),
+            documents=documents,
+            chunks=chunks,
+            sentences=sentences,
+            chunk_vectors=ArrayFile(build / "chunk_vectors.npy"),
+            sentence_vectors=ArrayFile(build / "sentence_vectors.npy"),
             dense=vector_store_class(str(manifest.get("vector_store", "faiss"))).load(build),
             lexical=Bm25Index.load(build),
             path=build,
+            tables=EvidenceTables.load(build),
         )
+        problem = columns.spans_problem(documents, chunks, sentences)
     except (OSError, ValueError, KeyError, TypeError, RuntimeError) as exc:
         raise IndexCorruptError(f"index at {build} cannot be read ({exc}): rebuild with `rag index`") from exc
-    _check_consistent(data)
+    _check_consistent(data, problem)
     return data
 
 
-def _check_consistent(data: IndexData) -> None:
+def _check_consistent(data: IndexData, problem: str) -> None:
+    """Counts and spans only, vectorised: `rag index --verify` re-hashes the contents."""
     n_chunks, n_sents = len(data.chunks), len(data.sentences)
     problems = [
+        (bool(problem), problem),
         (data.chunk_vectors.shape[0] != n_chunks, "chunk vectors"),
         (data.sentence_vectors.shape[0] != n_sents, "sentence vectors"),
         (data.dense.count() != n_chunks, "vector store"),
         (data.lexical.count() != n_chunks, "lexical index"),
         (data.chunk_vectors.shape[1:] != (data.manifest.get("dimension"),), "vector dimension"),
+        (data.sentence_vectors.shape[1:] != (data.manifest.get("dimension"),), "sentence vector dimension"),
+        (data.manifest.get("counts", {}).get("chunks", n_chunks) != n_chunks, "chunk count"),
     ]
+    if data.tables is not None:
+        problems.append((bool(data.tables.problem(n_chunks, n_sents)), "chunk sentence ranges"))
     for bad, what in problems:
         if bad:
             raise IndexCorruptError(
                 f"{what} out of step with the chunk records in {data.path}: rebuild with `rag index`"
             )
-    texts = {d.doc_id: d.text for d in data.documents}
-    for c in data.chunks:
-        if texts.get(c.doc_id, "")[c.start : c.end] != c.text:
-            raise IndexCorruptError(f"chunk {c.chunk_id} does not match its document text: rebuild with `rag index`")

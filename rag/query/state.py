@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -10,6 +10,7 @@ import numpy as np
 from rag.answer.compose import Scored
 from rag.answer.evidence import Evidence
 from rag.answer.question import Question
+from rag.index.columns import Documents
 from rag.index.store import IndexData
 from rag.retrieve.lexical import tokenize
 from rag.types import AnswerSentence, Citation, Document, Hit, Turn
@@ -25,10 +26,12 @@ class IndexView:
 
     @classmethod
     def of(cls, data: IndexData) -> IndexView:
-        return cls(data, Evidence.of(data.documents, data.chunks, data.sentences, data.sentence_vectors))
+        docs = data.documents
+        by_id = docs.mapping() if isinstance(docs, Documents) else docs  # loaded: decoded on access
+        return cls(data, Evidence.of(by_id, data.chunks, data.sentences, data.sentence_vectors, data.tables))
 
     @property
-    def documents(self) -> dict[str, Document]:
+    def documents(self) -> Mapping[str, Document]:
         return self.evidence.documents
 
 

@@ -10,7 +10,7 @@ import numpy as np
 
 from rag.errors import QuestionError
 from rag.limits import MODES
-from rag.protocols import LexicalIndex, Ranked, VectorStore
+from rag.protocols import LexicalIndex, Ranked, Vectors, VectorStore
 from rag.types import Chunk, Hit
 
 
@@ -21,7 +21,7 @@ class SearchSpace(Protocol):
     def chunks(self) -> Sequence[Chunk]: ...
 
     @property
-    def chunk_vectors(self) -> np.ndarray: ...
+    def chunk_vectors(self) -> Vectors: ...
 
     @property
     def dense(self) -> VectorStore: ...
@@ -56,7 +56,7 @@ def rrf(lists: Sequence[Ranked], k: int, weights: Sequence[float] | None = None)
     return fused
 
 
-def mmr(candidates: Sequence[int], relevance: dict[int, float], vectors: np.ndarray, lam: float, k: int) -> list[int]:
+def mmr(candidates: Sequence[int], relevance: dict[int, float], vectors: Vectors, lam: float, k: int) -> list[int]:
     """Greedy MMR: relevance (rescaled to [0, 1]) traded against similarity to what is chosen."""
     if not candidates:
         return []

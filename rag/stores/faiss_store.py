@@ -81,4 +81,6 @@ class FaissStore:
     def load(cls, folder: Path) -> Self:
         import faiss
 
-        return cls(faiss.read_index(str(folder / cls.FILE)))
+        # The vectors (IndexFlatCodes storage, flat or under HNSW) stay memory-mapped, so loading
+        # reads only the HNSW graph; pages searches touch become resident (clean, reclaimable).
+        return cls(faiss.read_index(str(folder / cls.FILE), faiss.IO_FLAG_MMAP_IFC))
