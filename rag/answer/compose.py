@@ -12,7 +12,7 @@ from rag.answer.evidence import Evidence
 from rag.answer.facts import Facts, facts_of
 from rag.answer.question import Question
 from rag.answer.scope import Scope, scoped_documents
-from rag.answer.support import Signals, signals, support_factor
+from rag.answer.support import Signals, asking, signals_for, support_factor
 from rag.errors import CitationError
 from rag.protocols import Verifier
 from rag.text.chunking import chunk_id
@@ -58,16 +58,18 @@ def score_sentences(
     top = max(ev.idf.values(), default=1.0)  # the weight of a word the corpus never uses
     question, qtokens, scope = _scoped(ev, question, qtokens, top)
     asked = facts_of(question.wording, question.tokens, ev.lexicon) if question else None
+    ask = asking(question, asked, ev.lexicon, ev.idf, top) if question and asked else None
+    weights = [(t, ev.idf.get(t, top)) for t in set(qtokens)]
     for sid, chunk, rank, floor in _candidates(ev, hits, question, scope):
         sent, facts = ev.sentences[sid], ev.facts(sid)
         byline = question is not None and question.expected == "person" and facts.byline
         if (len(sent.text) < min_chars or is_heading(sent.text)) and not byline:
             continue
         dense = float(ev.sentence_vectors[sid] @ qvec)
-        lexical = soft_overlap(qtokens, facts, ev.idf, top)
+        lexical = soft_overlap(weights, facts)
         blend = max(floor, SENTENCE_DENSE_SHARE * dense + (1 - SENTENCE_DENSE_SHARE) * lexical)
         other = bool(scope.documents) and sent.doc_id not in scope.documents
-        sig = signals(question, asked, facts, ev.lexicon, ev.idf, top, other) if question and asked else None
+        sig = signals_for(ask, facts, other) if ask else None
         factor = support_factor(sig) if sig else 1.0
         score = blend * factor * (1 + RANK_PRIOR / rank)
         scored.append(Scored(sent, score, dense, lexical, chunk, factor, rank, sig))
@@ -128,14 +130,12 @@ def _without(tokens: tuple[str, ...], words: frozenset[str]) -> tuple[str, ...]:
 RANK_PRIOR = 0.1
 
 
-def soft_overlap(query: Sequence[str], facts: Facts, idf: dict[str, float], default: float) -> float:
-    """IDF-weighted share of the query's terms the sentence has, a word also matching another form
-    of itself (same first letters: "reacted" ~ "reaction")."""
-    terms = set(query)
-    if not terms:
-        return 0.0
-    total = sum(idf.get(t, default) for t in terms)
-    return sum(idf.get(t, default) for t in terms if facts.has(t)) / total if total else 0.0
+def soft_overlap(weights: Sequence[tuple[str, float]], facts: Facts) -> float:
+    """IDF-weighted share of the query's terms (`weights`: each distinct term and its IDF, taken once
+    per question) the sentence has, a word also matching another form of itself (same first
+    letters: "reacted" ~ "reaction")."""
+    total = sum(w for _, w in weights)
+    return sum(w for t, w in weights if facts.has(t)) / total if total else 0.0
 
 
 def select(scored: Sequence[Scored], ev: Evidence, max_sentences: int, margin: float) -> list[Scored]:

@@ -78,6 +78,28 @@ class Signals:
     requalified: bool = False  # "vice dean" for the question's "dean"
 
 
+@dataclass(frozen=True)
+class Asking:
+    """What a question asks, weighed once per question (every candidate sentence is checked
+    against it): the asked-about words and names with their IDF weights."""
+
+    question: Question
+    asked: Facts  # the question's own facts
+    predicate: tuple[tuple[str, float], ...]  # asked-about words, IDF-weighted
+    entities: tuple[tuple[str, bool, float], ...]  # (name, the corpus has it, weight idf/top)
+    aside: frozenset[str]  # what the question sets aside ("besides X")
+    tokens: frozenset[str]
+
+
+def asking(question: Question, asked: Facts, lexicon: Lexicon, idf: dict[str, float], top: float) -> Asking:
+    """`top` is the weight of a word the corpus never uses."""
+    aside = frozenset(question.excluded)
+    skip = {*question.entities} | _TYPE_WORDS | aside
+    predicate = tuple((t, idf.get(t, top)) for t in dict.fromkeys(question.tokens) if t not in skip)
+    entities = tuple((e, e in lexicon.counts, idf.get(e, top) / top) for e in question.entities)
+    return Asking(question, asked, predicate, entities, aside, frozenset(question.tokens))
+
+
 def signals(
     question: Question,
     asked: Facts,
@@ -88,33 +110,25 @@ def signals(
     other_document: bool = False,
 ) -> Signals:
     """`asked` holds the question's own facts; `top` is the weight of a word the corpus never uses."""
-    aside = set(question.excluded)
-    predicate = [
-        t for t in dict.fromkeys(question.tokens) if t not in question.entities and t not in _TYPE_WORDS | aside
-    ]
-    covered = 1.0
-    if predicate:
-        total = sum(idf.get(t, top) for t in predicate)
-        covered = sum(idf.get(t, top) for t in predicate if facts.has(t)) / total
-    elsewhere, absent = 0.0, 0
-    for entity in question.entities:
-        if entity in facts.tokens:
-            continue
-        if entity in lexicon.counts:
-            elsewhere += idf.get(entity, top) / top
-        else:
-            absent += 1
+    return signals_for(asking(question, asked, lexicon, idf, top), facts, other_document)
+
+
+def signals_for(a: Asking, facts: Facts, other_document: bool = False) -> Signals:
+    total = sum(w for _, w in a.predicate)
+    covered = sum(w for t, w in a.predicate if facts.has(t)) / total if total else 1.0
+    missing = [(known, weight) for e, known, weight in a.entities if e not in facts.tokens]
+    asked = a.asked
     return Signals(
-        type_missing=not has_expected_type(question, asked, facts),
+        type_missing=not has_expected_type(a.question, asked, facts),
         predicate=covered,
-        entity_elsewhere=elsewhere,
-        entity_absent=absent,
+        entity_elsewhere=sum(weight for known, weight in missing if known),
+        entity_absent=sum(1 for known, _ in missing if not known),
         swapped=bool(asked.countries and not (asked.countries & facts.countries) and facts.countries - asked.countries),
         numbers_missing=len((asked.quantities | asked.dates) - (facts.quantities | facts.dates | facts.tokens)),
-        restates_excluded=any(facts.has(t) for t in aside),
-        list_asked=question.expected == "list",
+        restates_excluded=any(facts.has(t) for t in a.aside),
+        list_asked=a.question.expected == "list",
         other_document=other_document,
-        requalified=bool((facts.qualified - asked.qualified) & {*question.tokens}),
+        requalified=bool((facts.qualified - asked.qualified) & a.tokens),
     )
 
 
