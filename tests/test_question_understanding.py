@@ -344,3 +344,21 @@ def test_nationality_adjectives_are_countries_and_durations_answer_how_many_days
     # Asked about the American and the Chinese plans, a sentence about America is no swap.
     assert _supports(assistant, "How many days separated the American plan from China's?", "It came three days prior.")
     assert not _supports(assistant, "How many actions does the plan list?", "It came three days prior.")
+
+
+def test_review_edge_cases_of_the_answer_rules() -> None:
+    from rag.answer.facts import countries, series_length
+    from rag.answer.question import authorship, excluded_tokens
+
+    def where(text: str) -> set[str]:
+        return countries(text, tokenize(text))
+
+    assert where("can you tell us what the plan says") == set() and where("the US plan") == {"us"}
+    assert where("which came out first, the us plan or chinas") == {"us", "china"}
+    assert where("published in English and Chinese") == {"china"}  # a language is no country
+    assert series_length("In 2023, China and the US signed a deal.") == 0
+    assert series_length("However, officials and experts disagree.") == 0
+    assert excluded_tokens("what else, other than the US and China, signed") == ("us", "china")
+    assert authorship("What does the author of the commentary argue?") == "written"  # the phrase alone…
+    assert analyse("What does the author of the commentary argue?", Lexicon({})).authorship == ""  # …not who
+    assert analyse("Who is the author of the commentary?", Lexicon({})).authorship == "written"

@@ -26,16 +26,18 @@ _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 _NAME_RUN = re.compile(r"\b[A-Z][a-z]+(?: [A-Z][a-z]+){1,2}\b")
 # A coordinated series of short items ("innovation, coordination, green growth, openness and
 # sharing"): items of up to four words, the last joined by "and"/"or"; an item never opens with a
-# word that starts a clause ("the plan, while strategic and ambitious" is no series).
-_ITEM = (
-    r"(?!(?:while|which|who|whose|that|although|though|as|because|if|when|where|since)\b)[\w'’-]+(?:\s+[\w'’-]+){0,3}"
+# word that starts a clause or a phrase before the subject ("the plan, while strategic and
+# ambitious" and "In 2023, China and the US" are no series).
+_OPENERS = (
+    "while|which|who|whose|that|although|though|as|because|if|when|where|since|in|on|at|by|for|with|from|"
+    "however|moreover|furthermore|thus|therefore|also|meanwhile|indeed|still|yet|so|then"
 )
-_SERIES = re.compile(rf"(?:{_ITEM},\s+)+{_ITEM}?,?\s*\b(?:and|or)\s+\w")
+_ITEM = rf"\b(?!(?:{_OPENERS})\b|\d)[\w'’-]+(?:\s+[\w'’-]+){{0,3}}"  # no "2023, China and …"
+_SERIES = re.compile(rf"(?:{_ITEM},\s+)+{_ITEM}?,?\s*\b(?:and|or)\s+\w", re.IGNORECASE)
 # Words that make a title or role another one: a "vice dean" is not the dean, a "former" minister
 # not the minister.
-_QUALIFIED = re.compile(
-    r"\b(?:vice|deputy|former|acting|assistant|associate|interim|honorary|co)[\s-]+([^\W\d_]+)", re.IGNORECASE
-)
+_QUALIFIED = re.compile(r"\b(?:vice|deputy|former|interim|honorary)[\s-]+([^\W\d_]+)", re.IGNORECASE)
+_US_CASUAL = re.compile(r"\bthe us\b|\bus[- ]china\b|\bchina[- ](?:and[- ])?us\b")
 _US = re.compile(r"\bU\.S\.(?:A\.)?|\bUSA?\b|\bUnited States\b|\bAmerica\b")
 _PLACE = re.compile(r"\b(?:in|at|from|near)\s+(?:the\s+)?([A-Z][^\W\d_]+)")
 _MONEY = re.compile(r"[$€£¥]\s?\d|\b\d[\d.,]*\s*(?:billion|million|trillion)\b|\b(?:dollars?|yuan|euros?)\b", re.I)
@@ -114,7 +116,10 @@ def _person_word(word: str, lexicon: Lexicon) -> bool:
 
 
 def countries(text: str, tokens: Sequence[str]) -> set[str]:
-    found = {t for t in tokens if t in COUNTRIES} | ({"us"} if _US.search(text) else set())
+    # "us" is the country only when written so ("US", "U.S.") or, all in lower case, "the us" /
+    # "us-china": "can you tell us" names no country.
+    found = {t for t in tokens if t in COUNTRIES and t != "us"}
+    found |= {"us"} if _US.search(text) or _US_CASUAL.search(text) else set()
     found |= {DEMONYMS[t] for t in tokens if t in DEMONYMS}
     found |= {f"{a} {b}" for a, b in pairwise(tokens) if (a, b) in COUNTRY_PAIRS}
     return found

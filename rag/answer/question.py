@@ -72,16 +72,17 @@ def analyse(text: str, lexicon: Lexicon) -> Question:
     corrected = _correct(text, lexicon)
     wording = corrected or text
     tokens = tuple(tokenize(wording))
+    expected = expected_type(wording)
     return Question(
         text=text,
         corrected=corrected,
         tokens=tokens,
-        expected=expected_type(wording),
+        expected=expected,
         entities=_entities(wording, tokens, lexicon),
         unknown=tuple(t for t in dict.fromkeys(tokens) if not lexicon.knows(t) and not t.isdigit()),
         script=dominant_script(text),
         excluded=excluded_tokens(wording),
-        authorship=authorship(wording),
+        authorship=authorship(wording) if expected == "person" else "",  # not "what did the author argue"
     )
 
 
@@ -97,10 +98,10 @@ def excluded_tokens(question: str) -> tuple[str, ...]:
     """The tokens of what a question sets aside: "besides deregulation" → ("deregulation",)."""
     out: list[str] = []
     for m in _EXCLUDING.finditer(question):
-        words = m.group(1).split()[:3]
+        words = tokenize(m.group(1))[:3]  # content words: "other than the US and China" sets aside two
         if len(words) > 1 and _WH_FIRST.match(question[: m.start()]):
             words = words[:-1]  # "Who other than China signed?": the last word is what is asked
-        out += tokenize(" ".join(words))
+        out += words
     return tuple(dict.fromkeys(out))
 
 

@@ -16,6 +16,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from rag.errors import ConfigError
 
@@ -52,9 +53,10 @@ def supervise(sock: socket.socket, workers: int, argv: Sequence[str], on_ready: 
     previous = signal.signal(signal.SIGTERM, stop)
     try:
         for n in range(workers):
-            procs.append(_start(sock, argv))
-            if not _ready(procs[-1], stopping):
-                return 0 if stopping.is_set() else _failed(n + 1, procs[-1])
+            worker = _start(sock, argv)
+            procs.append(worker.proc)
+            if not _ready(worker, stopping):
+                return 0 if stopping.is_set() else _failed(n + 1, worker.proc)
         on_ready()
         while not stopping.is_set():
             dead = next((p for p in procs if p.poll() is not None), None)
@@ -70,31 +72,35 @@ def supervise(sock: socket.socket, workers: int, argv: Sequence[str], on_ready: 
         sock.close()
 
 
-def _start(sock: socket.socket, argv: Sequence[str]) -> subprocess.Popen[bytes]:
+@dataclass(frozen=True)
+class _Worker:
+    proc: subprocess.Popen[bytes]
+    ready_fd: int  # the read end of the pipe the worker writes to once it answers
+
+
+def _start(sock: socket.socket, argv: Sequence[str]) -> _Worker:
     read, write = os.pipe()
     os.set_blocking(read, False)
     fds = (sock.fileno(), write)
     proc = subprocess.Popen([sys.executable, "-m", "rag", *argv, "--worker", f"{sock.fileno()}:{write}"], pass_fds=fds)
     os.close(write)
-    proc.ready_fd = read  # type: ignore[attr-defined]
-    return proc
+    return _Worker(proc, read)
 
 
-def _ready(proc: subprocess.Popen[bytes], stopping: threading.Event) -> bool:
+def _ready(worker: _Worker, stopping: threading.Event) -> bool:
     """True once the worker wrote to its ready pipe; False when it exited or timed out first."""
-    read: int = proc.ready_fd  # type: ignore[attr-defined]
     deadline = time.monotonic() + READY_TIMEOUT_S
     try:
-        while time.monotonic() < deadline and not stopping.is_set() and proc.poll() is None:
+        while time.monotonic() < deadline and not stopping.is_set() and worker.proc.poll() is None:
             try:
-                if os.read(read, 1):
+                if os.read(worker.ready_fd, 1):
                     return True
             except BlockingIOError:
                 pass
             stopping.wait(0.1)
         return False
     finally:
-        os.close(read)
+        os.close(worker.ready_fd)
 
 
 def _failed(n: int, proc: subprocess.Popen[bytes]) -> int:

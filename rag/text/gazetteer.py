@@ -21,15 +21,16 @@ COUNTRIES = _words(
     philippines poland portugal qatar romania russia rwanda samoa senegal serbia seychelles singapore slovakia
     slovenia somalia spain sudan suriname sweden switzerland syria taiwan tajikistan tanzania thailand togo tonga
     tunisia turkey turkmenistan tuvalu uganda ukraine uruguay uzbekistan vanuatu vatican venezuela vietnam yemen
-    zambia zimbabwe america britain england scotland wales uk usa us"""
+    zambia zimbabwe america britain england scotland wales uk usa us uae"""
 )
-# Adjectives of nationality, read as their country ("the American plan" is about the US).
+# Adjectives of nationality, read as their country ("the American plan" is about the US); not the
+# ones that mostly name a language ("in English", "in French").
 DEMONYMS = {
-    "american": "us", "chinese": "china", "british": "uk", "english": "england", "korean": "korea",
-    "japanese": "japan", "indian": "india", "french": "france", "german": "germany", "russian": "russia",
-    "brazilian": "brazil", "canadian": "canada", "australian": "australia", "italian": "italy",
-    "spanish": "spain", "mexican": "mexico", "israeli": "israel", "saudi": "saudi arabia", "emirati": "uae",
-    "taiwanese": "taiwan", "vietnamese": "vietnam", "indonesian": "indonesia", "turkish": "turkey",
+    "american": "us", "chinese": "china", "british": "uk", "korean": "korea", "japanese": "japan",
+    "indian": "india", "german": "germany", "russian": "russia", "brazilian": "brazil", "canadian": "canada",
+    "australian": "australia", "italian": "italy", "mexican": "mexico", "israeli": "israel",
+    "saudi": "saudi arabia", "emirati": "uae", "taiwanese": "taiwan", "vietnamese": "vietnam",
+    "indonesian": "indonesia",
 }  # fmt: skip
 # Two-word country names, matched on consecutive tokens.
 COUNTRY_PAIRS = frozenset(
