@@ -223,7 +223,7 @@ def test_what_a_question_sets_aside_is_not_what_it_asks() -> None:
 
 
 def test_a_sentence_restating_the_set_aside_topic_is_marked(assistant: Assistant) -> None:
-    from rag.answer.support import signals
+    from rag.answer.support import asking, signals_for
 
     ev, lexicon = assistant.evidence, _lexicon(assistant)
     q = analyse("Besides the release, what does the Action Plan list?", lexicon)
@@ -232,7 +232,7 @@ def test_a_sentence_restating_the_set_aside_topic_is_marked(assistant: Assistant
 
     def restates(start: str) -> bool:
         sid = next(s.sent_id for s in ev.sentences if s.text.startswith(start))
-        return signals(q, asked, ev.facts(sid), lexicon, ev.idf, top).restates_excluded
+        return signals_for(asking(q, asked, lexicon, ev.idf, top), ev.facts(sid)).restates_excluded
 
     assert restates("The Action Plan was released") and not restates("It lists 13 actions")
 
@@ -320,7 +320,7 @@ def test_who_wrote_a_piece_is_answered_by_its_byline(tmp_path) -> None:  # type:
 
 
 def test_a_qualified_role_is_not_the_role_asked_about(assistant: Assistant) -> None:
-    from rag.answer.support import signals
+    from rag.answer.support import asking, signals_for
 
     lexicon, ev = _lexicon(assistant), assistant.evidence
     top = max(ev.idf.values())
@@ -328,7 +328,7 @@ def test_a_qualified_role_is_not_the_role_asked_about(assistant: Assistant) -> N
     def requalified(question: str, sentence: str) -> bool:
         q = analyse(question, lexicon)
         facts = facts_of(sentence, tokenize(sentence), lexicon)
-        return signals(q, facts_of(q.wording, q.tokens, lexicon), facts, lexicon, ev.idf, top).requalified
+        return signals_for(asking(q, facts_of(q.wording, q.tokens, lexicon), lexicon, ev.idf, top), facts).requalified
 
     assert requalified("Who is the dean of the institute?", "He is also vice dean of the institute.")
     assert not requalified("Who is the vice dean of the institute?", "He is also vice dean of the institute.")

@@ -107,7 +107,7 @@ def _scoped(
     commentary" says where to look, not what is asked (no sentence has to contain it)."""
     if question is None:
         return None, qtokens, Scope()
-    scope = scoped_documents(question.tokens, ev.references(), ev.idf, top, len(ev.documents))
+    scope = scoped_documents(question.tokens, ev.document_words, ev.idf, top, len(ev.documents))
     if not scope.words:
         return question, qtokens, scope
     kept = [t for t in qtokens if t not in scope.words]

@@ -52,11 +52,8 @@ class Evidence:
     lexicon: Lexicon
     script: str = "LATIN"  # the writing system of most of the corpus (rag/answer/question.py)
     _facts: dict[int, Facts] = field(default_factory=dict, repr=False)
-    document_words: Mapping[str, frozenset[str]] = field(default_factory=dict)  # rag/answer/scope.py
-
-    def references(self) -> Mapping[str, frozenset[str]]:
-        """Metadata words that name documents (rag/answer/scope.py)."""
-        return self.document_words
+    # metadata words that name documents (rag/answer/scope.py)
+    document_words: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
     def facts(self, sid: int) -> Facts:
         """A sentence's facts, extracted on first use (racing threads store equal values)."""

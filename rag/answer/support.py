@@ -100,20 +100,8 @@ def asking(question: Question, asked: Facts, lexicon: Lexicon, idf: dict[str, fl
     return Asking(question, asked, predicate, entities, aside, frozenset(question.tokens))
 
 
-def signals(
-    question: Question,
-    asked: Facts,
-    facts: Facts,
-    lexicon: Lexicon,
-    idf: dict[str, float],
-    top: float,
-    other_document: bool = False,
-) -> Signals:
-    """`asked` holds the question's own facts; `top` is the weight of a word the corpus never uses."""
-    return signals_for(asking(question, asked, lexicon, idf, top), facts, other_document)
-
-
 def signals_for(a: Asking, facts: Facts, other_document: bool = False) -> Signals:
+    """What one sentence lacks of what `a` asks."""
     total = sum(w for _, w in a.predicate)
     covered = sum(w for t, w in a.predicate if facts.has(t)) / total if total else 1.0
     missing = [(known, weight) for e, known, weight in a.entities if e not in facts.tokens]
