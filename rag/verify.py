@@ -15,6 +15,28 @@ _SMALL = (
 )
 _MONTH_NAMES = "january february march april may june july august september october november december"
 _NUMBER_WORDS = {w: str(i) for i, w in enumerate([*_SMALL.split(), "eighteen", "nineteen", "twenty"])}
+_TENS_WORDS = "twenty thirty forty fifty sixty seventy eighty ninety"
+_TENS = {w: 10 * i for i, w in enumerate(_TENS_WORDS.split(), 2)}
+# Ordinal words from "third" on, as "3rd"/"24th" (the same form as digits written so): "the
+# twenty-fourth film" and "the 24th film" agree, "thirty-fourth" does not; "first" and "second" are
+# left out, being mostly no rank ("at first", "a second time").
+_ORDINAL_UNIT_WORDS = "third fourth fifth sixth seventh eighth ninth"
+_ORDINAL_UNITS = {w: i for i, w in enumerate(_ORDINAL_UNIT_WORDS.split(), 3)}
+_ORDINAL_SMALL = {
+    **_ORDINAL_UNITS, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13, "fourteenth": 14,
+    "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18, "nineteenth": 19,
+    **{w[:-1] + "ieth": n for w, n in _TENS.items()},
+}  # fmt: skip
+_ORDINAL = re.compile(
+    r"\b(?:("
+    + "|".join(_TENS)
+    + r")[-\s])?("
+    + "|".join(sorted(_ORDINAL_SMALL, key=len, reverse=True))
+    + r"|first|second)\b"
+    r"|\b(\d+)(?:st|nd|rd|th)\b",
+    re.IGNORECASE,
+)
+_TENS_RUN = re.compile(r"\b(" + "|".join(_TENS) + r")(?:[-\s](one|two|three|four|five|six|seven|eight|nine))?\b", re.I)
 _SCALE = {"hundred", "thousand", "million", "billion", "trillion"}
 _MONTHS = set(_MONTH_NAMES.split())
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
@@ -26,13 +48,45 @@ _COMMON_CAPS = {"The", "This", "These", "That", "It", "Its", "In", "On", "As", "
 
 def numbers(text: str) -> set[str]:
     """Digits (thousands separators dropped), number words as digits, scale words and months."""
-    found = {n.replace(",", "") for n in _NUMBER.findall(text)}
+    found = set(ordinals(text))
+    text = _ORDINAL.sub(" ", text)
+    found |= {_tens_value(m) for m in _TENS_RUN.finditer(text)}
+    text = _TENS_RUN.sub(" ", text)
+    found |= {n.replace(",", "") for n in _NUMBER.findall(text)}
     for word in re.findall(r"[a-z]+", text.lower()):
         if word in _NUMBER_WORDS:
             found.add(_NUMBER_WORDS[word])
         elif word in _SCALE or word in _MONTHS:
             found.add(word)
     return found
+
+
+def _tens_value(m: re.Match[str]) -> str:
+    """ "twenty-four" → "24", "thirty" → "30"."""
+    unit = int(_NUMBER_WORDS[m.group(2).lower()]) if m.group(2) else 0
+    return str(_TENS[m.group(1).lower()] + unit)
+
+
+def ordinals(text: str) -> set[str]:
+    """Ranks as "3rd", "24th": "twenty-fourth", "24th" and "fourth" (not "first"/"second" alone)."""
+    found = set()
+    for m in _ORDINAL.finditer(text):
+        tens, unit, digits = m.group(1), m.group(2), m.group(3)
+        if digits:
+            n = int(digits)
+        else:
+            small = {"first": 1, "second": 2}.get(unit.lower(), _ORDINAL_SMALL.get(unit.lower(), 0))
+            if not tens and small < 3:
+                continue
+            n = (_TENS[tens.lower()] if tens else 0) + small
+        found.add(f"{n}{_suffix(n)}")
+    return found
+
+
+def _suffix(n: int) -> str:
+    if n % 100 in (11, 12, 13):
+        return "th"
+    return {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
 
 
 def names(text: str) -> set[str]:

@@ -21,7 +21,8 @@ PREFIX_MATCH = PREFIX_LETTERS
 _RELATIVE = r"(?:days?|weeks?|months?|years?) (?:prior|earlier|later|before|after|ago)"
 _RELATIVE_DATE = re.compile(rf"\b{_RELATIVE}\b", re.I)  # "days prior": a date, relative to another
 _RELATIVE_DATE_N = re.compile(rf"\b\w+ {_RELATIVE}\b", re.I)  # with its count ("three days prior")
-_DAY = re.compile(r"\b(?:" + "|".join(MONTHS) + r")\s+(\d{1,2})\b", re.I)
+_MONTH = "(?:" + "|".join(MONTHS) + ")"
+_DAY = re.compile(rf"\b{_MONTH}\s+(\d{{1,2}})\b|\b(\d{{1,2}})\s+{_MONTH}\b", re.I)  # "July 26", "26 July"
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 _NAME_RUN = re.compile(r"\b[A-Z][a-z]+(?: [A-Z][a-z]+){1,2}\b")
 # A coordinated series of short items ("innovation, coordination, green growth, openness and
@@ -56,6 +57,7 @@ class Facts:
     byline: bool
     list_items: int  # items in the longest coordinated series ("a, b and c": 3)
     qualified: frozenset[str] = frozenset()  # words after "vice", "former"…: "dean" in "vice dean"
+    days: frozenset[str] = frozenset()  # days of a month: "26" in "July 26" and "26 July"
 
     def has(self, token: str) -> bool:
         return token in self.tokens or (len(token) >= PREFIX_MATCH and token[:PREFIX_MATCH] in self.prefixes)
@@ -76,6 +78,7 @@ def facts_of(text: str, tokens: Sequence[str], lexicon: Lexicon) -> Facts:
         byline=bool(byline_kind(text)) and bool(found_people),
         list_items=series_length(text),
         qualified=frozenset(stem(m.group(1).casefold()) for m in _QUALIFIED.finditer(text)),
+        days=frozenset(days_of_month(text)),
     )
 
 
@@ -89,11 +92,15 @@ def series_length(text: str) -> int:
     return best
 
 
+def days_of_month(text: str) -> set[str]:
+    return {m.group(1) or m.group(2) for m in _DAY.finditer(text)}
+
+
 def quantities(text: str) -> set[str]:
     """Counts and amounts: numbers that are not a year, the day of a month or part of a relative
     date ("three days prior")."""
     text = _RELATIVE_DATE_N.sub(" ", text)
-    dates = {m.group(1) for m in _DAY.finditer(text)} | set(_YEAR.findall(text))
+    dates = days_of_month(text) | set(_YEAR.findall(text))
     return {n for n in numbers(text) if n not in dates and n not in MONTHS}
 
 

@@ -31,7 +31,7 @@ FEATURES = (
     "predicate",
     "entity_elsewhere",
     "entity_absent",
-    "swapped",
+    "swapped",  # another country, or another year, month, day or rank, than the question gives
     "numbers_missing",
     "unknown_share",  # share of the question's words the corpus never uses
     "inverse_rank",
@@ -102,7 +102,7 @@ def feature_rows(
                 sig.predicate if sig else 1.0,
                 sig.entity_elsewhere if sig else 0.0,
                 float(sig.entity_absent) if sig else 0.0,
-                float(sig.swapped) if sig else 0.0,
+                float(sig.swapped or sig.number_swapped) if sig else 0.0,
                 float(sig.numbers_missing) if sig else 0.0,
                 unknown,
                 1.0 / s.rank,

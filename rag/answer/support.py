@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from rag.answer.facts import Facts
 from rag.answer.lexicon import Lexicon
 from rag.answer.question import Question
+from rag.text.gazetteer import MONTHS
 
 # Factor for a sentence without a span of the expected type that the question does not already
 # contain ("how many delegates" is not answered by a sentence without a number).
@@ -39,6 +40,11 @@ OTHER_DOCUMENT = 0.6
 # "he is vice dean"): the role asked about is not the one the sentence gives, a swap like
 # ENTITY_SWAPPED's and as costly.
 QUALIFIER_ADDED = 0.3
+# Factor for a sentence that states another value of the kind the question gives (asked about the
+# thirty-fourth film, the sentence says twenty-fourth; "16 November" against "6 November"): a number
+# swap, the commonest trap after the entity swap, and as costly.
+NUMBER_SWAPPED = 0.3
+_RANK_ENDINGS = ("st", "nd", "rd", "th")
 _TIME_UNITS = frozenset(["day", "week", "month", "year"])
 # Words that say what kind of answer is wanted, not what it is about.
 _TYPE_WORDS = frozenset(
@@ -76,6 +82,7 @@ class Signals:
     list_asked: bool = False  # the question asks for a list (so a missing type is a missing list)
     other_document: bool = False  # the question names another document than this sentence's
     requalified: bool = False  # "vice dean" for the question's "dean"
+    number_swapped: bool = False  # the question's year, month, day, rank or count replaced by another
 
 
 @dataclass(frozen=True)
@@ -117,7 +124,26 @@ def signals_for(a: Asking, facts: Facts, other_document: bool = False) -> Signal
         list_asked=a.question.expected == "list",
         other_document=other_document,
         requalified=bool((facts.qualified - asked.qualified) & a.tokens),
+        number_swapped=number_swapped(asked, facts),
     )
+
+
+def value_kinds(facts: Facts) -> tuple[frozenset[str], ...]:
+    """The values of a text that name one thing by kind: years, months, days of a month, ranks.
+    Counts are left out: "two landmarks" or "the six principles" say how much is asked, and a
+    sentence with another count ("a five-week shoot") may still answer."""
+    return (
+        frozenset(d for d in facts.dates if d.isdigit()),
+        facts.dates & MONTHS,
+        facts.days,
+        frozenset(q for q in facts.quantities if q.endswith(_RANK_ENDINGS)),
+    )
+
+
+def number_swapped(asked: Facts, facts: Facts) -> bool:
+    """A value the question gives is missing while the sentence gives another of the same kind."""
+    pairs = zip(value_kinds(asked), value_kinds(facts), strict=True)
+    return any(given - stated and stated - given for given, stated in pairs)
 
 
 def support_factor(s: Signals) -> float:
@@ -132,6 +158,8 @@ def support_factor(s: Signals) -> float:
         factor *= QUALIFIER_ADDED
     if s.swapped:
         factor *= ENTITY_SWAPPED
+    if s.number_swapped:
+        factor *= NUMBER_SWAPPED
     factor *= PREDICATE_MISSING + (1 - PREDICATE_MISSING) * s.predicate
     return factor * ENTITY_ELSEWHERE**s.entity_elsewhere * ENTITY_ABSENT**s.entity_absent
 
