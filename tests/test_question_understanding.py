@@ -157,16 +157,18 @@ def _candidates(assistant: Assistant, question: str):  # type: ignore[no-untyped
     """The state the composer produced for the question (analysis, hits, candidate sentences)."""
     from dataclasses import replace
 
+    from rag.query.pipeline import Compose
     from rag.query.state import Request
 
     seen = []
+    composer = next(s for s in assistant.pipeline.steps if isinstance(s, Compose)).composer
 
     class Keep:
         def compose(self, state):  # type: ignore[no-untyped-def]
-            seen.append(assistant.pipeline.steps[-2].composer.compose(state))  # type: ignore[attr-defined]
+            seen.append(composer.compose(state))
             return seen[-1]
 
-    steps = tuple(replace(s, composer=Keep()) if hasattr(s, "composer") else s for s in assistant.pipeline.steps)
+    steps = tuple(replace(s, composer=Keep()) if isinstance(s, Compose) else s for s in assistant.pipeline.steps)
     replace(assistant.pipeline, steps=steps).run(Request(question), assistant.view)
     return seen[0]
 

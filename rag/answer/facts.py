@@ -42,6 +42,12 @@ _US_CASUAL = re.compile(r"\bthe us\b|\bus[- ]china\b|\bchina[- ](?:and[- ])?us\b
 _US = re.compile(r"\bU\.S\.(?:A\.)?|\bUSA?\b|\bUnited States\b|\bAmerica\b")
 _PLACE = re.compile(r"\b(?:in|at|from|near)\s+(?:the\s+)?([A-Z][^\W\d_]+)")
 _MONEY = re.compile(r"[$€£¥]\s?\d|\b\d[\d.,]*\s*(?:billion|million|trillion)\b|\b(?:dollars?|yuan|euros?)\b", re.I)
+# An amount of money with its number and scale ("$8 billion", "5 million yuan"): no count of things.
+_AMOUNT = re.compile(
+    r"[$€£¥]\s?\d[\d.,]*(?:\s*[–-]\s*\d[\d.,]*)?(?:\s*(?:billion|million|trillion))?"
+    r"|\b\d[\d.,]*\s*(?:billion|million|trillion)?\s*(?:dollars?|yuan|euros?)\b",
+    re.I,
+)
 
 
 @dataclass(frozen=True)
@@ -58,6 +64,7 @@ class Facts:
     list_items: int  # items in the longest coordinated series ("a, b and c": 3)
     qualified: frozenset[str] = frozenset()  # words after "vice", "former"…: "dean" in "vice dean"
     days: frozenset[str] = frozenset()  # days of a month: "26" in "July 26" and "26 July"
+    amounts: frozenset[str] = frozenset()  # the numbers of amounts of money ("8", "billion" in "$8 billion")
 
     def has(self, token: str) -> bool:
         return token in self.tokens or (len(token) >= PREFIX_MATCH and token[:PREFIX_MATCH] in self.prefixes)
@@ -79,6 +86,7 @@ def facts_of(text: str, tokens: Sequence[str], lexicon: Lexicon) -> Facts:
         list_items=series_length(text),
         qualified=frozenset(stem(m.group(1).casefold()) for m in _QUALIFIED.finditer(text)),
         days=frozenset(days_of_month(text)),
+        amounts=frozenset(n for m in _AMOUNT.finditer(text) for n in numbers(m.group())),
     )
 
 

@@ -45,6 +45,11 @@ _AUTHORSHIP = re.compile(
     r"\bwho is the (?:author|writer|(edit)or)\b|\bwritten by\b|\b(edit)ed by\b",
     re.IGNORECASE,
 )
+# A clause before the question proper ("When the store was launched, what format was used?"): the
+# type is asked by what follows it.
+_LEADING_CLAUSE = re.compile(
+    r"^(?:when|while|after|before|if|since|once)\b[^,?]*,\s*(?=(?:what|which|who|whom|whose|how|where|why)\b)"
+)
 _YES_NO = re.compile(r"^(is|are|was|were|does|do|did|can|could|will|would|has|have|had|should)\b")
 _CAPITALISED = re.compile(r"\b[A-Z][^\W_]*")
 _LATIN = "LATIN"
@@ -106,7 +111,7 @@ def excluded_tokens(question: str) -> tuple[str, ...]:
 
 
 def expected_type(question: str) -> str | None:
-    q = question.casefold()
+    q = _LEADING_CLAUSE.sub("", question.casefold())
     for kind, rule in _TYPE_RULES:
         if rule.search(q):
             return kind

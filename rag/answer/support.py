@@ -12,8 +12,10 @@ from rag.answer.question import Question
 from rag.text.gazetteer import MONTHS
 
 # Factor for a sentence without a span of the expected type that the question does not already
-# contain ("how many delegates" is not answered by a sentence without a number).
-TYPE_MISSING = 0.5
+# contain ("how many delegates" is not answered by a sentence without a number). 0.25: main dev
+# handled right rises from 0.5 to 0.3 and stays level to 0.1; the second corpus's dev split refuses
+# most traps at 0.25 and loses answers below it.
+TYPE_MISSING = 0.25
 # Factor for a list question ("list the six principles one by one") answered by no list of that
 # length: a sentence announcing the list ("outlines six core principles") names it, never gives it.
 LIST_MISSING = 0.3
@@ -174,11 +176,16 @@ def has_expected_type(question: Question, asked: Facts, facts: Facts) -> bool:
     """The sentence holds a span of the expected type that the question does not already hold."""
     kind = question.expected
     if kind == "date":
-        return bool(facts.dates - asked.dates)
+        new = facts.dates - asked.dates
+        # "What year …" wants a year: "two years later" dates a thing relative to another, not in one.
+        return any(d.isdigit() for d in new) if "year" in question.tokens else bool(new)
     if kind == "number" and "relative" in facts.dates and _TIME_UNITS & {*question.tokens}:
         return True  # "how many days separated them" is answered by "three days prior"
     if kind in ("number", "money"):
-        return bool(facts.quantities - asked.quantities) and (kind == "number" or facts.money)
+        new = facts.quantities - asked.quantities
+        if kind == "number" and "many" in question.tokens:
+            new -= facts.amounts  # "how many chips" is a count: "$8 billion" is no answer
+        return bool(new) and (kind == "number" or facts.money)
     if kind == "list":  # "the six principles one by one" is not answered by a series of three
         return facts.list_items >= max(3, requested_count(asked))
     if kind == "country":

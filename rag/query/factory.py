@@ -8,6 +8,7 @@ from rag.config import Config
 from rag.protocols import Composer, Embedder, Reranker, Verifier
 from rag.query.pipeline import Compose, Pipeline
 from rag.query.steps import Embed, FollowUp, Intake, Rerank, Retrieve, Understand, Verify
+from rag.query.widen import Widen
 from rag.rerank.identity import KeepOrder
 from rag.verify import SpanVerifier
 
@@ -27,22 +28,25 @@ def build_pipeline(
         sentence_margin=config.sentence_margin,
         gate=Gate.load() if config.support_gate == "learned" else None,
     )
+    retrieve = Retrieve(
+        k_dense=config.k_dense,
+        k_bm25=config.k_bm25,
+        rrf_k=config.rrf_k,
+        mmr_lambda=config.mmr_lambda if config.use_mmr else None,
+        dense_weight=config.dense_weight,
+        evidence_depth=config.evidence_depth,
+    )
+    rerank, compose = Rerank(reranker or KeepOrder()), Compose(composer)
     return Pipeline(
         intake=Intake(config.max_question_chars, config.k, config.mode, config.max_sentences),
         steps=(
             Understand(embedder.model_id, multilingual=is_multilingual(embedder.model_id)),
             FollowUp(config.history_turns),
             Embed(embedder),
-            Retrieve(
-                k_dense=config.k_dense,
-                k_bm25=config.k_bm25,
-                rrf_k=config.rrf_k,
-                mmr_lambda=config.mmr_lambda if config.use_mmr else None,
-                dense_weight=config.dense_weight,
-                evidence_depth=config.evidence_depth,
-            ),
-            Rerank(reranker or KeepOrder()),
-            Compose(composer),
+            retrieve,
+            rerank,
+            compose,
+            Widen(retrieve, rerank, compose),
             Verify(verifier or SpanVerifier()),
         ),
     )

@@ -1,6 +1,6 @@
 """The steps of a question, in order: intake (clean and check) → follow-up query → embed →
-retrieve → rerank → compose (the Composer) → verify. Each step reads a QueryState and returns a
-new one; each names the timing stage it counts towards."""
+retrieve → rerank → compose (the Composer) → widen (rag/query/widen.py) → verify. Each step reads
+a QueryState and returns a new one; each names the timing stage it counts towards."""
 
 from __future__ import annotations
 

@@ -1,0 +1,80 @@
+"""Answer types read closely: a "what year" question wants a year, a "how many" question a count
+(not an amount of money), a leading clause does not set the type, and a typed question whose first
+search holds no span of its type searches again, deeper."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rag import Assistant, HashingEmbedder, load_config
+from rag.answer.facts import facts_of
+from rag.answer.lexicon import Lexicon
+from rag.answer.question import analyse, expected_type
+from rag.answer.support import has_expected_type
+from rag.query.pipeline import Pipeline
+from rag.query.state import Request
+from rag.query.widen import Widen
+from rag.retrieve.lexical import tokenize
+from tests.conftest import write_corpus
+
+LEXICON = Lexicon({})
+
+
+def _holds(question: str, sentence: str) -> bool:
+    q = analyse(question, LEXICON)
+    facts = (facts_of(t, tokenize(t), LEXICON) for t in (q.wording, sentence))
+    return has_expected_type(q, *facts)
+
+
+def test_what_year_wants_a_year_not_a_relative_date() -> None:
+    assert not _holds("What year will the plan be reviewed?", "Less than two years later, it was adopted.")
+    assert _holds("What year will the plan be reviewed?", "It will be reviewed in 2027.")
+    assert _holds("When did the US publish its plan?", "It came three days prior to the release.")
+
+
+def test_how_many_wants_a_count_not_an_amount_of_money() -> None:
+    assert not _holds("How many chips did China import?", "China invested more than $8 billion in 2025.")
+    assert not _holds("How many screens showed it?", "It grossed $70–75 million.")
+    assert _holds("How many screens showed it?", "It opened on 3,927 screens, grossing $70–75 million.")
+    assert _holds("How much did China invest?", "China invested more than $8 billion in 2025.")
+
+
+def test_a_leading_clause_does_not_set_the_type() -> None:
+    assert expected_type("When the store was launched, what file format was used?") is None
+    assert expected_type("After the release, who criticised it?") == "person"
+    assert expected_type("When was the store launched?") == "date"
+
+
+CORPUS = {
+    "a.txt": "Zorland spending on parks is praised in spending reviews of Zorland spending.",
+    "b.txt": "Zorland spending debates fill the Zorland papers every week.",
+    "c.txt": "Reportedly, Zorland spending exceeds $8 billion a year.",
+}
+
+
+def _assistant(tmp_path: Path) -> Assistant:
+    write_corpus(tmp_path / "corpus", CORPUS)
+    config = load_config(
+        tmp_path,
+        embed_model="hashing-256",
+        chunk_tokens=24,
+        chunk_overlap=4,
+        evidence_depth=1,
+        k=1,
+        abstain_threshold=0,
+    )
+    return Assistant.load(config, HashingEmbedder(256), progress=False)
+
+
+def test_a_typed_question_searches_deeper_when_its_first_passages_hold_no_amount(tmp_path: Path) -> None:
+    assistant = _assistant(tmp_path)
+    question = "How much is Zorland spending?"
+    answer = assistant.ask(question)
+    assert any("$8 billion" in c.quote for c in answer.citations)
+    pipeline = assistant.pipeline
+    narrow = Pipeline(pipeline.intake, tuple(s for s in pipeline.steps if not isinstance(s, Widen)))
+    first = narrow.run(Request(question), assistant.view)
+    assert not any("$8 billion" in c.quote for c in first.citations)  # what the second search adds
+    assert answer.confidence > first.confidence
+    for c in answer.citations:
+        assert assistant.documents[c.doc_id].text[c.start : c.end] == c.quote
