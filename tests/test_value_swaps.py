@@ -53,3 +53,25 @@ def test_a_swap_costs_as_much_as_a_swapped_country() -> None:
 def test_a_rank_written_in_digits_reads_as_itself(n: int) -> None:
     (rank,) = ordinals(f"the {n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')} film")
     assert int(rank[:-2]) == n
+
+
+def test_a_country_asked_in_one_spelling_is_met_in_another() -> None:
+    from rag.answer.facts import countries, token_countries
+    from rag.answer.question import analyse
+    from rag.answer.support import asking, signals_for
+
+    assert token_countries(tokenize("the United States and America")) == {
+        "united": "us",
+        "state": "us",
+        "america": "us",
+    }
+    assert countries("South Korea", tokenize("South Korea")) == {"south korea", "korea"}
+    lexicon = Lexicon({"american": 1, "adversary": 3, "plan": 5, "us": 2})
+    q = analyse("What does the American plan say about adversaries of the United States?", lexicon)
+    ask = asking(q, facts_of(q.wording, q.tokens, lexicon), lexicon, {"american": 2.0, "united": 2.0}, 3.0)
+
+    def missing(sentence: str) -> float:
+        return signals_for(ask, facts_of(sentence, tokenize(sentence), lexicon)).entity_elsewhere
+
+    assert missing("It calls for preventing U.S. adversaries from free-riding.") == 0  # the US in any spelling
+    assert missing("It calls for preventing adversaries from free-riding.") > 0

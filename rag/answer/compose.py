@@ -70,6 +70,9 @@ def score_sentences(
         blend = max(floor, SENTENCE_DENSE_SHARE * dense + (1 - SENTENCE_DENSE_SHARE) * lexical)
         other = bool(scope.documents) and sent.doc_id not in scope.documents
         sig = signals_for(ask, facts, other) if ask else None
+        if sig and byline and question is not None and question.authorship:
+            # A byline stands for its whole piece: the names asked about are the piece's, not its own.
+            sig = replace(sig, entity_elsewhere=0.0)
         factor = support_factor(sig) if sig else 1.0
         score = blend * factor * (1 + RANK_PRIOR / rank)
         scored.append(Scored(sent, score, dense, lexical, chunk, factor, rank, sig))

@@ -10,7 +10,15 @@ from itertools import pairwise
 
 from rag.answer.lexicon import PREFIX_LETTERS, Lexicon
 from rag.retrieve.lexical import stem
-from rag.text.gazetteer import COUNTRIES, COUNTRY_PAIRS, DEMONYMS, MONTHS, NON_PERSON_WORDS, ORGANISATION_WORDS
+from rag.text.gazetteer import (
+    COUNTRIES,
+    COUNTRY_ALIASES,
+    COUNTRY_PAIRS,
+    DEMONYMS,
+    MONTHS,
+    NON_PERSON_WORDS,
+    ORGANISATION_WORDS,
+)
 from rag.text.sentences import byline_kind
 from rag.verify import numbers
 
@@ -131,10 +139,20 @@ def _person_word(word: str, lexicon: Lexicon) -> bool:
 
 
 def countries(text: str, tokens: Sequence[str]) -> set[str]:
+    found = {country for token, country in token_countries(tokens).items() if token != "us"}
     # "us" is the country only when written so ("US", "U.S.") or, all in lower case, "the us" /
     # "us-china": "can you tell us" names no country.
-    found = {t for t in tokens if t in COUNTRIES and t != "us"}
-    found |= {"us"} if _US.search(text) or _US_CASUAL.search(text) else set()
-    found |= {DEMONYMS[t] for t in tokens if t in DEMONYMS}
-    found |= {f"{a} {b}" for a, b in pairwise(tokens) if (a, b) in COUNTRY_PAIRS}
+    return found | ({"us"} if _US.search(text) or _US_CASUAL.search(text) else set())
+
+
+def token_countries(tokens: Sequence[str]) -> dict[str, str]:
+    """The country each token names, in one spelling: "american", "america", "usa" and "united
+    states" are all "us" (so a question about America meets a sentence about the U.S.)."""
+    found = {t: COUNTRY_ALIASES.get(t, t) for t in tokens if t in COUNTRIES}
+    found |= {t: DEMONYMS[t] for t in tokens if t in DEMONYMS}
+    # A pair's words name the pair ("united states"), unless the word is a country itself.
+    for a, b in pairwise(tokens):
+        if (a, b) in COUNTRY_PAIRS:
+            name = COUNTRY_ALIASES.get(f"{a} {b}", f"{a} {b}")
+            found |= {t: name for t in (a, b) if t not in found}  # "korea" stays a country of its own
     return found

@@ -32,11 +32,14 @@ DEMONYMS = {
     "saudi": "saudi arabia", "emirati": "uae", "taiwanese": "taiwan", "vietnamese": "vietnam",
     "indonesian": "indonesia",
 }  # fmt: skip
-# Two-word country names, matched on consecutive tokens.
+# Two-word country names, matched on consecutive tokens (as the tokenizer writes them: "states" is
+# "state").
 COUNTRY_PAIRS = frozenset(
-    {("united", "states"), ("united", "kingdom"), ("south", "korea"), ("north", "korea"), ("new", "zealand"),
+    {("united", "state"), ("united", "kingdom"), ("south", "korea"), ("north", "korea"), ("new", "zealand"),
      ("saudi", "arabia"), ("south", "africa"), ("sri", "lanka"), ("costa", "rica"), ("el", "salvador")}
 )  # fmt: skip
+# Other spellings of one country, written as the first.
+COUNTRY_ALIASES = {"america": "us", "usa": "us", "united state": "us", "britain": "uk", "united kingdom": "uk"}
 ORGANISATION_WORDS = _words(
     """agency association bank board bureau centre center commission committee company compact conference council
     court department dialogue forum foundation fund group house institute institution league ministry nations news
