@@ -75,3 +75,31 @@ def test_a_country_asked_in_one_spelling_is_met_in_another() -> None:
 
     assert missing("It calls for preventing U.S. adversaries from free-riding.") == 0  # the US in any spelling
     assert missing("It calls for preventing adversaries from free-riding.") > 0
+
+
+def test_a_premise_the_best_matching_sentence_contradicts_lowers_confidence(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import pytest
+
+    from rag import Assistant, HashingEmbedder, load_config
+    from rag.answer.compose import PREMISE_CONTRADICTED, premise_contradicted
+    from rag.query.state import Request
+    from tests.conftest import write_corpus
+
+    files = {
+        "film.txt": "Filming started in Austria in December 2014, around the glacier road.\n\n"
+        "During the December 2014 press conference, the studio unveiled the new car.\n"
+    }
+    write_corpus(tmp_path / "corpus", files)
+    config = load_config(tmp_path, embed_model="hashing-256", chunk_tokens=24, chunk_overlap=4, abstain_threshold=0)
+    assistant = Assistant.load(config, HashingEmbedder(256), progress=False)
+
+    def state(question: str):  # type: ignore[no-untyped-def]
+        st = assistant.pipeline.intake.start(Request(question), assistant.view)
+        for step in assistant.pipeline.steps:
+            st = step(st)
+        return st
+
+    told, trap = state("Filming started in Austria when?"), state("Filming started in Australia when?")
+    assert told.citations[0].quote.startswith("Filming started in Austria") and not premise_contradicted(told.scored)
+    assert premise_contradicted(trap.scored)  # the documents say Austria
+    assert trap.confidence == pytest.approx(min(1.0, trap.scored[0].score) * PREMISE_CONTRADICTED)

@@ -38,6 +38,8 @@ class ExtractiveComposer:
         confidence = max(0.0, min(1.0, scored[0].score)) if scored else 0.0
         if self.gate is not None:
             confidence = self.gate.confidence(scored, state.analysis)
+        if compose.premise_contradicted(scored):
+            confidence *= compose.PREMISE_CONTRADICTED
         abstained = confidence < self.abstain_threshold
         chosen = [] if abstained else compose.select(scored, ev, state.max_sentences, self.sentence_margin)
         chosen = cohere(chosen, ev, state.max_sentences)
