@@ -87,7 +87,8 @@ def test_a_premise_the_best_matching_sentence_contradicts_lowers_confidence(tmp_
 
     files = {
         "film.txt": "Filming started in Austria in December 2014, around the glacier road.\n\n"
-        "During the December 2014 press conference, the studio unveiled the new car.\n"
+        "During the December 2014 press conference, the studio unveiled the new car.\n\n"
+        "Ticket sales in Australia were strong.\n"  # so the question's country is no unknown name
     }
     write_corpus(tmp_path / "corpus", files)
     config = load_config(tmp_path, embed_model="hashing-256", chunk_tokens=24, chunk_overlap=4, abstain_threshold=0)
@@ -103,3 +104,6 @@ def test_a_premise_the_best_matching_sentence_contradicts_lowers_confidence(tmp_
     assert told.citations[0].quote.startswith("Filming started in Austria") and not premise_contradicted(told.scored)
     assert premise_contradicted(trap.scored)  # the documents say Austria
     assert trap.confidence == pytest.approx(min(1.0, trap.scored[0].score) * PREMISE_CONTRADICTED)
+    strict = Assistant.load(config.with_overrides(abstain_threshold=0.215), HashingEmbedder(256), progress=False)
+    refused = strict.ask("Filming started in Australia when?")
+    assert refused.abstained and "names another country than the question does" in refused.answer

@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from rag.answer.evidence import Evidence
 from rag.answer.facts import facts_of
 from rag.answer.question import Question
-from rag.answer.support import has_expected_type
+from rag.answer.support import Signals, has_expected_type
 from rag.retrieve.lexical import stem
 from rag.types import Document, Hit
 
@@ -33,12 +33,17 @@ def refusal(
     hits: Sequence[Hit],
     documents: Mapping[str, Document],
     evidence: Evidence | None = None,
+    contradiction: Signals | None = None,
 ) -> str:
-    """`evidence` (with the hits) lets the refusal say what kind of answer the passages lack."""
+    """`evidence` (with the hits) lets the refusal say what kind of answer the passages lack;
+    `contradiction` is what the sentence matching the question best says against it (a swap)."""
     parts = ["The documents don't answer this question."]
     missing = absent_names(question) if question else []
     if missing:
         parts.append(f"They never mention {_join(missing)}.")
+    elif contradiction is not None and (contradiction.swapped or contradiction.number_swapped):
+        other = "another country" if contradiction.swapped else "another date or rank"
+        parts.append(f"The passage that matches it best names {other} than the question does.")
     elif question is not None and evidence is not None and (gap := type_gap(question, evidence, hits)):
         parts.append(gap)
     if hits:

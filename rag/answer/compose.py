@@ -149,12 +149,14 @@ def soft_overlap(weights: Sequence[tuple[str, float]], facts: Facts) -> float:
 PREMISE_CONTRADICTED = 0.5
 
 
-def premise_contradicted(scored: Sequence[Scored]) -> bool:
-    """The candidate with the best evidence (its score before the answer checks) is a swap."""
+def premise_contradicted(scored: Sequence[Scored]) -> Signals | None:
+    """What the candidate with the best evidence (its score before the answer checks) lacks, when
+    it is a swap of the question's country or value; None otherwise."""
     if not scored:
-        return False
+        return None
     top = max(scored, key=lambda c: c.score / c.factor if c.factor > 0 else 0.0)
-    return top.signals is not None and (top.signals.swapped or top.signals.number_swapped)
+    sig = top.signals
+    return sig if sig is not None and (sig.swapped or sig.number_swapped) else None
 
 
 def select(scored: Sequence[Scored], ev: Evidence, max_sentences: int, margin: float) -> list[Scored]:

@@ -38,7 +38,8 @@ class ExtractiveComposer:
         confidence = max(0.0, min(1.0, scored[0].score)) if scored else 0.0
         if self.gate is not None:
             confidence = self.gate.confidence(scored, state.analysis)
-        if compose.premise_contradicted(scored):
+        contradiction = compose.premise_contradicted(scored)
+        if contradiction is not None:
             confidence *= compose.PREMISE_CONTRADICTED
         abstained = confidence < self.abstain_threshold
         chosen = [] if abstained else compose.select(scored, ev, state.max_sentences, self.sentence_margin)
@@ -51,7 +52,7 @@ class ExtractiveComposer:
             abstained=abstained,
             sentences=sentences,
             citations=citations,
-            notice=refusal(state.analysis, state.evidence_hits or state.hits, ev.documents, ev)
+            notice=refusal(state.analysis, state.evidence_hits or state.hits, ev.documents, ev, contradiction)
             if not sentences
             else "",
         )
