@@ -78,3 +78,23 @@ def test_a_typed_question_searches_deeper_when_its_first_passages_hold_no_amount
     assert answer.confidence > first.confidence
     for c in answer.citations:
         assert assistant.documents[c.doc_id].text[c.start : c.end] == c.quote
+
+
+def test_a_yes_no_question_on_a_place_is_answered_by_where_and_a_swap_answers_no() -> None:
+    from rag.answer.support import asking, signals_for
+
+    lexicon = Lexicon({"shanghai": 3, "public": 2, "plan": 5})
+    q = analyse("was the plan launched in beijing", lexicon)
+    assert q.polar and q.expected == "place"
+    assert analyse("was it held in public", lexicon).expected == "yesno"  # a word the corpus uses so
+    assert _holds("was the plan launched in beijing", "It was announced in Shanghai.")
+    assert _holds("was the plan launched in Shanghai", "It was announced in Shanghai.")  # "yes"
+    assert not _holds("was the plan launched in beijing", "China announces the plan.")
+    # "Was it released in 2024?" is answered "no" by the sentence giving 2025: no swap.
+    polar = analyse("Was the plan released in 2024?", lexicon)
+    sentence = "The plan was released in 2025."
+    ask = asking(polar, facts_of(polar.wording, polar.tokens, lexicon), lexicon, {}, 3.0)
+    assert not signals_for(ask, facts_of(sentence, tokenize(sentence), lexicon)).number_swapped
+    wh = analyse("What was released in 2024?", lexicon)
+    ask = asking(wh, facts_of(wh.wording, wh.tokens, lexicon), lexicon, {}, 3.0)
+    assert signals_for(ask, facts_of(sentence, tokenize(sentence), lexicon)).number_swapped

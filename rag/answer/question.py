@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from rag.answer.lexicon import Lexicon
 from rag.retrieve.lexical import STOPWORDS, stem, tokenize
+from rag.text.gazetteer import MONTHS
 
 # Expected answer types, checked in this order (the first that matches wins).
 _TYPE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -50,6 +51,7 @@ _AUTHORSHIP = re.compile(
 _LEADING_CLAUSE = re.compile(
     r"^(?:when|while|after|before|if|since|once)\b[^,?]*,\s*(?=(?:what|which|who|whom|whose|how|where|why)\b)"
 )
+_SLOT = re.compile(r"\b(?:in|at)\s+(?:the\s+)?([^\W\d_]+)\s*[?.!]?\s*$")
 _YES_NO = re.compile(r"^(is|are|was|were|does|do|did|can|could|will|would|has|have|had|should)\b")
 _CAPITALISED = re.compile(r"\b[A-Z][^\W_]*")
 _LATIN = "LATIN"
@@ -66,6 +68,7 @@ class Question:
     script: str  # the question's dominant writing system, e.g. LATIN, CJK, CYRILLIC
     excluded: tuple[str, ...] = ()  # tokens after "besides"/"other than": known to the asker, not asked
     authorship: str = ""  # "written" or "edited" when it asks who wrote or edited a piece
+    polar: bool = False  # a yes/no question: a sentence giving another value than asked answers "no"
 
     @property
     def wording(self) -> str:
@@ -78,6 +81,9 @@ def analyse(text: str, lexicon: Lexicon) -> Question:
     wording = corrected or text
     tokens = tuple(tokenize(wording))
     expected = expected_type(wording)
+    polar = expected == "yesno"
+    if polar and _place_slot(wording, lexicon):
+        expected = "place"  # "was it launched in beijing" is answered by where it was launched
     return Question(
         text=text,
         corrected=corrected,
@@ -88,7 +94,21 @@ def analyse(text: str, lexicon: Lexicon) -> Question:
         script=dominant_script(text),
         excluded=excluded_tokens(wording),
         authorship=authorship(wording) if expected == "person" else "",  # not "what did the author argue"
+        polar=polar,
     )
+
+
+def _place_slot(question: str, lexicon: Lexicon) -> bool:
+    """A yes/no question ending on a place ("… launched in beijing?"): the word after "in"/"at" is
+    written as a name, or the corpus writes it as one, or never uses it; not a month or a year."""
+    m = _SLOT.search(question)
+    if not m:
+        return False
+    word = m.group(1)
+    token = stem(word.casefold())
+    if token in MONTHS or not word.isalpha():
+        return False
+    return word[:1].isupper() or token in lexicon.names or token not in lexicon.counts
 
 
 def authorship(question: str) -> str:

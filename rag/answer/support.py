@@ -118,20 +118,24 @@ def signals_for(a: Asking, facts: Facts, other_document: bool = False) -> Signal
     total = sum(w for _, w in a.predicate)
     covered = sum(w for t, w in a.predicate if facts.has(t)) / total if total else 1.0
     missing = [(known, weight) for e, known, weight in a.entities if not _names(a, e, facts)]
-    asked = a.asked
+    asked, polar = a.asked, a.question.polar  # "was it in 2024?" is answered "no" by the 2025 sentence
     return Signals(
         type_missing=not has_expected_type(a.question, asked, facts),
         predicate=covered,
         entity_elsewhere=sum(weight for known, weight in missing if known),
         entity_absent=sum(1 for known, _ in missing if not known),
-        swapped=bool(asked.countries and not (asked.countries & facts.countries) and facts.countries - asked.countries),
+        swapped=not polar and _country_swapped(asked, facts),
         numbers_missing=len((asked.quantities | asked.dates) - (facts.quantities | facts.dates | facts.tokens)),
         restates_excluded=any(facts.has(t) for t in a.aside),
         list_asked=a.question.expected == "list",
         other_document=other_document,
         requalified=bool((facts.qualified - asked.qualified) & a.tokens),
-        number_swapped=number_swapped(asked, facts),
+        number_swapped=not polar and number_swapped(asked, facts),
     )
+
+
+def _country_swapped(asked: Facts, facts: Facts) -> bool:
+    return bool(asked.countries and not (asked.countries & facts.countries) and facts.countries - asked.countries)
 
 
 def value_kinds(facts: Facts) -> tuple[frozenset[str], ...]:
@@ -199,8 +203,10 @@ def has_expected_type(question: Question, asked: Facts, facts: Facts) -> bool:
         return facts.list_items >= max(3, requested_count(asked))
     if kind == "country":
         return bool(facts.countries - asked.countries)
-    if kind == "place":
-        return bool(facts.places - asked.tokens)  # "in Shanghai", "at Tsinghua": not "China announces"
+    if kind == "place":  # in a yes/no question the place asked about answers "yes"
+        return bool(
+            facts.places if question.polar else facts.places - asked.tokens
+        )  # "in Shanghai", "at Tsinghua": not "China announces"
     if kind == "person":
         return facts.byline or bool(facts.people - asked.people)
     return True
