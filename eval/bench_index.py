@@ -100,7 +100,7 @@ def measure(runs: dict[str, Callable[[list[str]], np.ndarray]], texts: list[str]
             "texts_per_s": [round(x, 1) for x in rates[name]],
             "median_texts_per_s": round(statistics.median(rates[name]), 1),
             "ratio_to_today": round(statistics.median(rates[name]) / base, 2),
-            "min_cosine_to_today": round(cosine[name], 6),
+            "min_cosine_to_today": round(cosine[name], 8),
         }
         for name in runs
     }
@@ -125,7 +125,7 @@ def write(results: dict[str, Any], out: Path) -> None:
         each = ", ".join(f"{x:.0f}" for x in r["texts_per_s"])
         lines.append(
             f"| {name} | {r['median_texts_per_s']:.1f} | {each} | {r['ratio_to_today']:.2f}x | "
-            f"{r['min_cosine_to_today']:.6f} |"
+            f"{r['min_cosine_to_today']:.8f} |"
         )
     out.with_suffix(".md").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
