@@ -18,7 +18,7 @@ LOCK   := .ci/constraints.txt
 # may shadow it: here that folder is the package itself, so the banner only alarms new users.
 EDITABLE := PYTHONWARNINGS="ignore:Editable installation"
 
-.PHONY: run test lint typecheck pytest index clean setup bench lock
+.PHONY: run test lint typecheck pytest index clean setup bench bench-index lock
 
 PORT ?= 7860
 
@@ -45,6 +45,10 @@ setup: $(VENV)/.dev
 # Side-by-side benchmark (eval/bench.py); BENCH_ARGS="--scale 100000" adds the 100k-chunk test.
 bench: $(VENV)/.bench
 	$(BIN)/python -m eval.bench $(BENCH_ARGS)
+
+# Index-time embedding throughput, today's torch path against the ONNX one (eval/bench_index.py).
+bench-index: $(VENV)/.dev
+	$(BIN)/python -m eval.bench_index $(BENCH_ARGS)
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

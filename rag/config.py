@@ -16,6 +16,9 @@ from rag.project import find_project
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 # How questions are embedded: auto = the ONNX export when the model can be exported, else torch.
 QUERY_BACKENDS = ("auto", "onnx", "onnx-int8", "torch")
+# How chunks and sentences are embedded at index time: the same fp32 export (never int8: stored
+# vectors must match sentence-transformers), or the model itself.
+INDEX_BACKENDS = ("auto", "onnx", "torch")
 # How a candidate sentence's support is scored: learned = the logistic gate (rag/answer/gate.py),
 # rules = the fixed factors it was trained from (rag/answer/support.py).
 SUPPORT_GATES = ("learned", "rules")
@@ -27,6 +30,7 @@ ENV_VARS = {
     "RAG_INDEX_DIR": "index_dir",
     "RAG_CACHE_DIR": "cache_dir",
     "RAG_QUERY_BACKEND": "query_backend",
+    "RAG_INDEX_BACKEND": "index_backend",
     "RAG_SUPPORT_GATE": "support_gate",
     "RAG_CHAT_UI": "chat_ui",
     "RAG_ALLOWED_HOSTS": "allowed_hosts",
@@ -50,6 +54,9 @@ class Config:
     query_backend: str = "auto"
     # Threads one question may use (ONNX runtime, FAISS, BLAS); 0 = automatic (see query_thread_count).
     query_threads: int = 0
+    index_backend: str = "auto"
+    # Threads the ONNX runtime may use while indexing; 0 = every core (see index_thread_count).
+    index_threads: int = 0
     chunk_tokens: int = 160
     chunk_overlap: int = 32
     k: int = 5
@@ -113,6 +120,8 @@ class Config:
             (self.query_backend in QUERY_BACKENDS, "query_backend", f"one of {', '.join(QUERY_BACKENDS)}"),
             (self.support_gate in SUPPORT_GATES, "support_gate", f"one of {', '.join(SUPPORT_GATES)}"),
             (self.query_threads >= 0, "query_threads", "0 (automatic) or a number of threads"),
+            (self.index_backend in INDEX_BACKENDS, "index_backend", f"one of {', '.join(INDEX_BACKENDS)}"),
+            (self.index_threads >= 0, "index_threads", "0 (every core) or a number of threads"),
         ]
         for ok, name, expected in checks:
             if not ok:
@@ -128,6 +137,12 @@ class Config:
         if self.query_threads:
             return self.query_threads
         return 2 if (os.cpu_count() or 1) >= 4 else 1
+
+    @property
+    def index_thread_count(self) -> int:
+        """index_threads, or every core: an index build is one long batch job with nothing else of
+        this process to wait for, unlike a question among many concurrent ones."""
+        return self.index_threads or os.cpu_count() or 1
 
     def path(self, p: Path) -> Path:
         """Resolve a configured path against the project root."""

@@ -15,8 +15,10 @@ import numpy as np
 import pytest
 
 from rag import Assistant, ModelError, OnnxEmbedder, load_config
+from rag.embed.index_backend import select_index_embedder
 from rag.embed.onnx import META_FILE
 from rag.embed.query import onnx_folder, select_query_embedder
+from rag.index.live import staleness
 from tests.conftest import REPO
 
 pytestmark = pytest.mark.integration
@@ -52,6 +54,35 @@ def test_onnx_embeddings_match_sentence_transformers_on_the_corpus(built: Assist
     assert cosine.min() >= 0.9999, texts[int(np.argmin(cosine))]
 
 
+def _stored(assistant: Assistant) -> tuple[list[str], np.ndarray]:
+    data = assistant.data
+    texts = [c.text for c in data.chunks] + [s.text for s in data.sentences]
+    return texts, np.vstack([np.asarray(data.chunk_vectors[:]), np.asarray(data.sentence_vectors[:])])
+
+
+def test_index_vectors_come_from_the_onnx_export_and_match_sentence_transformers(built: Assistant) -> None:
+    """Every stored chunk and sentence vector, embedded through the export in token-budget batches,
+    is sentence-transformers' own vector of that text (issue 12)."""
+    assert built.data.manifest["embed_backend"] == "onnx"
+    assert built.data.manifest["model_id"] == built.embedder.model_id
+    texts, stored = _stored(built)
+    cosine = np.sum(stored * built.embedder.embed(texts), axis=1)
+    assert len(texts) > 100 and cosine.min() >= 0.9999, texts[int(np.argmin(cosine))]
+
+
+def test_an_index_built_with_torch_is_interchangeable(built: Assistant, tmp_path: Path) -> None:
+    torch_config = built.config.with_overrides(
+        index_backend="torch", query_backend="torch", index_dir=tmp_path / "index", cache_dir=tmp_path / "cache"
+    )
+    by_torch = Assistant.load(torch_config, built.embedder, progress=False)
+    assert by_torch.data.manifest["embed_backend"] == "torch"
+    assert not staleness(built.config, built.embedder, by_torch.data.manifest)  # no rebuild either way
+    assert not staleness(torch_config, built.embedder, built.data.manifest)
+    texts, onnx_vectors = _stored(built)
+    assert _stored(by_torch)[0] == texts
+    assert np.sum(_stored(by_torch)[1] * onnx_vectors, axis=1).min() >= 0.9999
+
+
 def test_onnx_and_torch_questions_retrieve_the_same_top5(built: Assistant) -> None:
     torch_path = Assistant(built.data, built.embedder, built.config)  # questions through sentence-transformers
     assert len(QUESTIONS) >= 20
@@ -75,6 +106,12 @@ def test_damaged_export_is_refused_and_auto_falls_back(built: Assistant, tmp_pat
     assert any("drifted" in m for m in messages)
     with pytest.raises(ModelError):
         select_query_embedder(config.with_overrides(query_backend="onnx"), built.embedder)
+    messages.clear()
+    chosen = select_index_embedder(config, built.embedder, messages.append)  # index time: the same rule
+    assert chosen.embedder is built.embedder and chosen.backend == "torch"
+    assert any(m.startswith("Indexing with sentence-transformers") and "drifted" in m for m in messages)
+    with pytest.raises(ModelError, match="drifted"):
+        select_index_embedder(config.with_overrides(index_backend="onnx"), built.embedder)
 
 
 def test_int8_option_is_close_but_not_the_default(built: Assistant) -> None:

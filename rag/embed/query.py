@@ -78,12 +78,14 @@ def select_query_embedder(config: Config, embedder: Embedder, say: Callable[[str
         return embedder
 
 
-def _onnx(config: Config, embedder: SentenceTransformerEmbedder, say: Callable[[str], None]) -> OnnxEmbedder:
+def ensure_export(config: Config, embedder: SentenceTransformerEmbedder, say: Callable[[str], None]) -> Path:
+    """The fp32 export folder of this model, exported on first use; questions and index builds
+    share it, so both embed through the very same graph."""
     folder, fingerprint = onnx_folder(config.cache_path, embedder)
     if not (folder / META_FILE).is_file():
         from rag.embed.onnx_export import export_onnx
 
-        say(f"Exporting {embedder.model_id} to ONNX for fast questions (once per model) …")
+        say(f"Exporting {embedder.model_id} to ONNX for fast indexing and questions (once per model) …")
         try:
             export_onnx(embedder, folder, fingerprint)
         except OSError as exc:
@@ -92,10 +94,15 @@ def _onnx(config: Config, embedder: SentenceTransformerEmbedder, say: Callable[[
             shutil.rmtree(folder, ignore_errors=True)
             raise StorageError(
                 f"cannot write the ONNX export in {folder.parent} ({exc.strerror or exc}): free space there, "
-                "point RAG_CACHE_DIR at another disk, or set RAG_QUERY_BACKEND=torch to skip the export; "
-                "the index is untouched"
+                "point RAG_CACHE_DIR at another disk, or set RAG_INDEX_BACKEND=torch and "
+                "RAG_QUERY_BACKEND=torch to skip the export; the index is untouched"
             ) from exc
         prune_exports(folder)
+    return folder
+
+
+def _onnx(config: Config, embedder: SentenceTransformerEmbedder, say: Callable[[str], None]) -> OnnxEmbedder:
+    folder = ensure_export(config, embedder, say)
     variant = "fp32"
     if config.query_backend == "onnx-int8":
         from rag.embed.onnx_export import quantize_int8

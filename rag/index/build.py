@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +15,9 @@ import numpy as np
 from rag.config import Config
 from rag.corpus.metadata import METADATA_FILE
 from rag.corpus.reader import Corpus, Skipped, corpus_files, read_corpus
+from rag.embed.batching import embed_in_batches
 from rag.embed.cache import EmbeddingCache
+from rag.embed.index_backend import select_index_embedder
 from rag.errors import ConfigError
 from rag.index.store import IndexData, write_index
 from rag.protocols import Embedder, VectorStore
@@ -25,7 +26,7 @@ from rag.stores.bm25_lexical import Bm25Index
 from rag.stores.faiss_store import FaissStore, dense_plan
 from rag.text.chunking import chunk_document
 from rag.text.sentences import SENTENCE_RULES, split_document
-from rag.types import Sentence
+from rag.types import Chunk, Sentence
 from rag.version import __version__
 
 
@@ -91,15 +92,21 @@ def _dense_store(config: Config, vectors: np.ndarray) -> Iterator[tuple[VectorSt
         raise
 
 
-def embed_batched(embedder: Embedder, texts: list[str], batch: int, progress: bool) -> np.ndarray:
-    from tqdm import tqdm
+@dataclass
+class _Vectors:
+    """Computes the texts the cache lacks, and remembers which backend did: the manifest records
+    it for information only, never for staleness, since both backends store the model's vectors."""
 
-    parts = []
-    with tqdm(total=len(texts), desc="Embedding", unit="text", disable=not progress, file=sys.stderr) as bar:
-        for i in range(0, len(texts), batch):
-            parts.append(embedder.embed(texts[i : i + batch]))
-            bar.update(min(batch, len(texts) - i))
-    return np.concatenate(parts).astype(np.float32)
+    config: Config
+    embedder: Embedder
+    progress: bool
+    say: Callable[[str], None]
+    backend: str = "cache"  # nothing embedded: every vector came from the cache
+
+    def compute(self, texts: list[str]) -> np.ndarray:
+        chosen = select_index_embedder(self.config, self.embedder, self.say)
+        self.backend = chosen.backend
+        return embed_in_batches(chosen.embedder, texts, self.progress, workers=chosen.workers)
 
 
 def _provenance(corpus: Corpus) -> dict[str, Any]:
@@ -120,19 +127,29 @@ def _check_chunk_size(config: Config, embedder: Embedder) -> int | None:
     return limit
 
 
-def build_index(config: Config, embedder: Embedder, progress: bool = True) -> BuildReport:
-    started = time.perf_counter()
-    fingerprint = corpus_hash(config)
-    corpus = read_corpus(config.corpus_path, config.root)
-    limit = _check_chunk_size(config, embedder)
+def index_texts(config: Config, corpus: Corpus, embedder: Embedder) -> tuple[list[Chunk], list[Sentence]]:
+    """The chunks and sentences an index of `corpus` embeds (chunks sized in the model's tokens)."""
     count = embedder.count_tokens
     chunks = [c for d in corpus.documents for c in chunk_document(d, config.chunk_tokens, config.chunk_overlap, count)]
     sentences: list[Sentence] = []
     for d in corpus.documents:
         sentences.extend(split_document(d, first_id=len(sentences)))
+    return chunks, sentences
+
+
+def build_index(
+    config: Config, embedder: Embedder, progress: bool = True, say: Callable[[str], None] = lambda _m: None
+) -> BuildReport:
+    """`say` hears why vectors are not computed through ONNX (config.index_backend="auto")."""
+    started = time.perf_counter()
+    fingerprint = corpus_hash(config)
+    corpus = read_corpus(config.corpus_path, config.root)
+    limit = _check_chunk_size(config, embedder)
+    chunks, sentences = index_texts(config, corpus, embedder)
     texts = [c.text for c in chunks] + [s.text for s in sentences]
     cache = EmbeddingCache(config.cache_path / "embeddings", embedder.model_id)
-    vectors = cache.embed(texts, lambda todo: embed_batched(embedder, todo, config.embed_batch_size, progress))
+    fresh = _Vectors(config, embedder, progress, say)
+    vectors = cache.embed(texts, fresh.compute)
     cache.save(keep=texts)
     chunk_vectors, sentence_vectors = vectors[: len(chunks)], vectors[len(chunks) :]
     counts = {"documents": len(corpus.documents), "chunks": len(chunks), "sentences": len(sentences)}
@@ -142,6 +159,7 @@ def build_index(config: Config, embedder: Embedder, progress: bool = True) -> Bu
             **settings_signature(config, embedder),
             **store_signature(config),
             "dimension": int(vectors.shape[1]),
+            "embed_backend": fresh.backend,
             "max_seq_length": limit,
             "corpus_hash": fingerprint,
             **plan,

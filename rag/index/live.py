@@ -81,7 +81,7 @@ def _open(config: Config, embedder: Embedder, build: str, progress: bool, say: C
         if build == "never":
             raise IndexCorruptError(f"index at {config.index_path} is stale ({reason}): rebuild with `rag index`")
     say(f"Building the index ({reason}) …")
-    report = build_index(config, embedder, progress=progress)
+    report = build_index(config, embedder, progress=progress, say=say)
     for skipped in report.skipped:
         say(f"Skipped {skipped.source}: {skipped.reason}")
     say(
@@ -127,7 +127,7 @@ class LiveIndex:
         if not staleness(self.config, self.embedder, current.manifest):
             return current
         self.say("The corpus changed: re-indexing …")
-        report = build_index(self.config, self.embedder, progress=False)
+        report = build_index(self.config, self.embedder, progress=False, say=self.say)
         self.say(f"Re-indexed {report.documents} documents in {report.seconds:.1f} s")
         return load_index(self.config.index_path, verify=False)
 
