@@ -33,9 +33,14 @@ _ORDINAL = re.compile(
     + r")[-\s])?("
     + "|".join(sorted(_ORDINAL_SMALL, key=len, reverse=True))
     + r"|first|second)\b"
-    r"|\b(\d+)(?:st|nd|rd|th)\b",
+    r"|\b(\d[\d,]*)(?:st|nd|rd|th)\b",
     re.IGNORECASE,
 )
+# Ordinal words that name no rank: "third-party audits", "a first-time buyer", "one-fifth of".
+_NOT_RANK = re.compile(r"[-\s](?:party|hand|generation|tier|rate|time|class)\b", re.IGNORECASE)
+_FRACTION = re.compile(r"(?:\bone|\ba)[-\s]$", re.IGNORECASE)
+# Months that are also common words ("it may", "they march"): months only when capitalised.
+_AMBIGUOUS_MONTHS = {"may", "march"}
 _TENS_RUN = re.compile(r"\b(" + "|".join(_TENS) + r")(?:[-\s](one|two|three|four|five|six|seven|eight|nine))?\b", re.I)
 _SCALE = {"hundred", "thousand", "million", "billion", "trillion"}
 _MONTHS = set(_MONTH_NAMES.split())
@@ -49,16 +54,22 @@ _COMMON_CAPS = {"The", "This", "These", "That", "It", "Its", "In", "On", "As", "
 def numbers(text: str) -> set[str]:
     """Digits (thousands separators dropped), number words as digits, scale words and months."""
     found = set(ordinals(text))
-    text = _ORDINAL.sub(" ", text)
+    text = _ORDINAL.sub(lambda m: m.group() if _rank(m) is None else " ", text)
     found |= {_tens_value(m) for m in _TENS_RUN.finditer(text)}
     text = _TENS_RUN.sub(" ", text)
     found |= {n.replace(",", "") for n in _NUMBER.findall(text)}
-    for word in re.findall(r"[a-z]+", text.lower()):
+    for written in re.findall(r"[A-Za-z]+", text):
+        word = written.lower()
         if word in _NUMBER_WORDS:
             found.add(_NUMBER_WORDS[word])
-        elif word in _SCALE or word in _MONTHS:
+        elif word in _SCALE or (word in _MONTHS and (word not in _AMBIGUOUS_MONTHS or written[0].isupper())):
             found.add(word)
     return found
+
+
+def plain(value: str) -> str:
+    """A value without its rank ending: "24th" → "24" ("on May 24" and "on 24th May" agree)."""
+    return re.sub(r"(?<=\d)(?:st|nd|rd|th)$", "", value)
 
 
 def _tens_value(m: re.Match[str]) -> str:
@@ -69,18 +80,22 @@ def _tens_value(m: re.Match[str]) -> str:
 
 def ordinals(text: str) -> set[str]:
     """Ranks as "3rd", "24th": "twenty-fourth", "24th" and "fourth" (not "first"/"second" alone)."""
-    found = set()
-    for m in _ORDINAL.finditer(text):
-        tens, unit, digits = m.group(1), m.group(2), m.group(3)
-        if digits:
-            n = int(digits)
-        else:
-            small = {"first": 1, "second": 2}.get(unit.lower(), _ORDINAL_SMALL.get(unit.lower(), 0))
-            if not tens and small < 3:
-                continue
-            n = (_TENS[tens.lower()] if tens else 0) + small
-        found.add(f"{n}{_suffix(n)}")
-    return found
+    ranks = (_rank(m) for m in _ORDINAL.finditer(text))
+    return {f"{n}{_suffix(n)}" for n in ranks if n is not None}
+
+
+def _rank(m: re.Match[str]) -> int | None:
+    """The rank an ordinal match names, or None ("at first", "third-party", "one-fifth of")."""
+    tens, unit, digits = m.group(1), m.group(2), m.group(3)
+    text = m.string
+    if _NOT_RANK.match(text, m.end()) or (_FRACTION.search(text[: m.start()]) and text[m.end() :].startswith(" of")):
+        return None
+    if digits:
+        return int(digits.replace(",", ""))
+    small = {"first": 1, "second": 2}.get(unit.lower(), _ORDINAL_SMALL.get(unit.lower(), 0))
+    if not tens and small < 3:
+        return None
+    return (_TENS[tens.lower()] if tens else 0) + small
 
 
 def _suffix(n: int) -> str:
@@ -129,7 +144,7 @@ class SpanVerifier:
         claim = text.strip()
         return Support(
             verbatim=bool(claim) and claim.rstrip(".").strip() in quote,
-            missing_numbers=tuple(sorted(numbers(claim) - numbers(quote))),
+            missing_numbers=tuple(sorted({plain(n) for n in numbers(claim)} - {plain(n) for n in numbers(quote)})),
             missing_names=tuple(sorted(n for n in names(claim) if n.lower() not in quote.lower())),
             negation_differs=negated(claim) != negated(quote),
         )

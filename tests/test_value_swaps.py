@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from rag.answer.facts import facts_of
 from rag.answer.lexicon import Lexicon
-from rag.answer.support import NUMBER_SWAPPED, Signals, number_swapped, support_factor
+from rag.answer.support import Signals, number_swapped, support_factor
 from rag.retrieve.lexical import tokenize
 from rag.verify import numbers, ordinals
 
@@ -39,14 +39,16 @@ def test_the_same_value_or_no_value_of_that_kind_is_no_swap() -> None:
     assert not _swapped("What is the twenty-fourth Bond film?", "Spectre (2015) is the 24th Bond film.")
     assert not _swapped("What was revealed in December 2004?", "A trailer was shown at the Expo 2004.")
     assert not _swapped("What happened on July 26?", "The plan was released in Shanghai.")
+    assert not _swapped("What may the plan achieve by 2030?", "The plan, announced in March, aims high by 2030.")
+    assert not _swapped("What did the fourth meeting decide?", "The meeting mandated third-party audits.")
     # A count says how much is asked, not which thing: "two landmarks" against "a five-week shoot".
     assert not _swapped("What are two landmarks in Rome?", "It had a five-week shoot in Rome.")
 
 
 def test_a_swap_costs_as_much_as_a_swapped_country() -> None:
     plain = Signals(False, 1.0, 0.0, 0, False, 0)
-    assert support_factor(Signals(False, 1.0, 0.0, 0, False, 0, number_swapped=True)) == NUMBER_SWAPPED
-    assert support_factor(plain) == 1.0
+    value = support_factor(Signals(False, 1.0, 0.0, 0, False, 0, number_swapped=True))
+    assert value == support_factor(Signals(False, 1.0, 0.0, 0, True, 0)) < 1.0 == support_factor(plain)
 
 
 @given(st.integers(min_value=3, max_value=99))
@@ -107,3 +109,19 @@ def test_a_premise_the_best_matching_sentence_contradicts_lowers_confidence(tmp_
     strict = Assistant.load(config.with_overrides(abstain_threshold=0.215), HashingEmbedder(256), progress=False)
     refused = strict.ask("Filming started in Australia when?")
     assert refused.abstained and "names another country than the question does" in refused.answer
+
+
+def test_in_a_date_question_the_part_asked_for_is_no_swap() -> None:
+    from rag.answer.question import analyse
+    from rag.answer.support import asking, signals_for
+
+    def swapped(question: str, sentence: str) -> bool:
+        q = analyse(question, LEXICON)
+        ask = asking(q, facts_of(q.wording, q.tokens, LEXICON), LEXICON, {}, 3.0)
+        return signals_for(ask, facts_of(sentence, tokenize(sentence), LEXICON)).number_swapped
+
+    assert not swapped("When was the plan revised after its 2017 launch?", "The plan was revised in 2021.")
+    assert not swapped("Which month in 2024 did the trial start?", "The trial started in June 2024.")
+    # "of what year" asks the year; the day and month it gives must match.
+    assert swapped("It premiered on 26 December of what year?", "It was released on 26 October 2015.")
+    assert not swapped("It premiered on 26 October of what year?", "It was released on 26 October 2015.")

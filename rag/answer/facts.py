@@ -29,8 +29,11 @@ PREFIX_MATCH = PREFIX_LETTERS
 _RELATIVE = r"(?:days?|weeks?|months?|years?) (?:prior|earlier|later|before|after|ago)"
 _RELATIVE_DATE = re.compile(rf"\b{_RELATIVE}\b", re.I)  # "days prior": a date, relative to another
 _RELATIVE_DATE_N = re.compile(rf"\b\w+ {_RELATIVE}\b", re.I)  # with its count ("three days prior")
-_MONTH = "(?:" + "|".join(MONTHS) + ")"
-_DAY = re.compile(rf"\b{_MONTH}\s+(\d{{1,2}})\b|\b(\d{{1,2}})\s+{_MONTH}\b", re.I)  # "July 26", "26 July"
+# Month names; "may" and "march" only capitalised ("it may", "they march" are no dates).
+_MONTH = "(?:(?i:" + "|".join(sorted(MONTHS - {"may", "march"})) + ")|May|March|MAY|MARCH)"
+_MONTH_WORD = re.compile(rf"\b{_MONTH}\b")
+_DAY_NUMBER = r"(?:[12]\d|3[01]|0?[1-9])"
+_DAY = re.compile(rf"\b{_MONTH}\s+({_DAY_NUMBER})\b|\b({_DAY_NUMBER})\s+{_MONTH}\b")  # "July 26", "26 July"
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 _NAME_RUN = re.compile(r"\b[A-Z][a-z]+(?: [A-Z][a-z]+){1,2}\b")
 # A coordinated series of short items ("innovation, coordination, green growth, openness and
@@ -80,7 +83,8 @@ class Facts:
 
 def facts_of(text: str, tokens: Sequence[str], lexicon: Lexicon) -> Facts:
     found_people = people(text, lexicon)
-    dates = {t for t in tokens if t in MONTHS or (t.isdigit() and len(t) == 4)}
+    months = {m.group().casefold() for m in _MONTH_WORD.finditer(text)}
+    dates = months | set(_YEAR.findall(text))
     return Facts(
         tokens=frozenset(tokens),
         prefixes=frozenset(t[:PREFIX_MATCH] for t in tokens if len(t) >= PREFIX_MATCH),

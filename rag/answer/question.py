@@ -51,6 +51,12 @@ _AUTHORSHIP = re.compile(
 _LEADING_CLAUSE = re.compile(
     r"^(?:when|while|after|before|if|since|once)\b[^,?]*,\s*(?=(?:what|which|who|whom|whose|how|where|why)\b)"
 )
+# Words after "in"/"at" that name no place: languages and nationalities ("published in English").
+_NOT_PLACE_WORDS = (
+    "english french spanish chinese german japanese russian arabic portuguese korean italian hindi "
+    "effect general particular total time full part public private secret short advance person"
+)
+_NOT_PLACES = frozenset(_NOT_PLACE_WORDS.split())
 _SLOT = re.compile(r"\b(?:in|at)\s+(?:the\s+)?([^\W\d_]+)\s*[?.!]?\s*$")
 _YES_NO = re.compile(r"^(is|are|was|were|does|do|did|can|could|will|would|has|have|had|should)\b")
 _CAPITALISED = re.compile(r"\b[A-Z][^\W_]*")
@@ -106,8 +112,8 @@ def _place_slot(question: str, lexicon: Lexicon) -> bool:
         return False
     word = m.group(1)
     token = stem(word.casefold())
-    if token in MONTHS or not word.isalpha():
-        return False
+    if token in MONTHS or token in STOPWORDS or token in _NOT_PLACES or not word.isalpha():
+        return False  # "in May", "at once", "in English"
     return word[:1].isupper() or token in lexicon.names or token not in lexicon.counts
 
 

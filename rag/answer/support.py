@@ -4,6 +4,8 @@ and does it name what the question names? Each miss scales the evidence score do
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from rag.answer.facts import Facts, token_countries
@@ -49,6 +51,7 @@ QUALIFIER_ADDED = 0.3
 # swap, the commonest trap after the entity swap, and as costly.
 NUMBER_SWAPPED = 0.3
 _RANK_ENDINGS = ("st", "nd", "rd", "th")
+_CURRENCIES = frozenset(["dollar", "yuan", "euro", "pound", "yen", "rupee"])  # "how many yuan" wants money
 _TIME_UNITS = frozenset(["day", "week", "month", "year"])
 # Words that say what kind of answer is wanted, not what it is about.
 _TYPE_WORDS = frozenset(
@@ -98,9 +101,10 @@ class Asking:
     asked: Facts  # the question's own facts
     predicate: tuple[tuple[str, float], ...]  # asked-about words, IDF-weighted
     entities: tuple[tuple[str, bool, float], ...]  # (name, the corpus has it, weight idf/top)
-    countries: dict[str, str]  # the country a name denotes ("american" → "us"), met in any spelling
+    countries: Mapping[str, str]  # the country a name denotes ("american" → "us"), met in any spelling
     aside: frozenset[str]  # what the question sets aside ("besides X")
     tokens: frozenset[str]
+    answered: frozenset[int] = frozenset()  # value kinds the question asks for (answered_kinds)
 
 
 def asking(question: Question, asked: Facts, lexicon: Lexicon, idf: dict[str, float], top: float) -> Asking:
@@ -110,7 +114,9 @@ def asking(question: Question, asked: Facts, lexicon: Lexicon, idf: dict[str, fl
     predicate = tuple((t, idf.get(t, top)) for t in dict.fromkeys(question.tokens) if t not in skip)
     entities = tuple((e, e in lexicon.counts, idf.get(e, top) / top) for e in question.entities)
     countries = token_countries(question.tokens)
-    return Asking(question, asked, predicate, entities, countries, aside, frozenset(question.tokens))
+    return Asking(
+        question, asked, predicate, entities, countries, aside, frozenset(question.tokens), answered_kinds(question)
+    )
 
 
 def signals_for(a: Asking, facts: Facts, other_document: bool = False) -> Signals:
@@ -130,7 +136,7 @@ def signals_for(a: Asking, facts: Facts, other_document: bool = False) -> Signal
         list_asked=a.question.expected == "list",
         other_document=other_document,
         requalified=bool((facts.qualified - asked.qualified) & a.tokens),
-        number_swapped=not polar and number_swapped(asked, facts),
+        number_swapped=not polar and number_swapped(asked, facts, a.answered),
     )
 
 
@@ -150,10 +156,30 @@ def value_kinds(facts: Facts) -> tuple[frozenset[str], ...]:
     )
 
 
-def number_swapped(asked: Facts, facts: Facts) -> bool:
-    """A value the question gives is missing while the sentence gives another of the same kind."""
-    pairs = zip(value_kinds(asked), value_kinds(facts), strict=True)
-    return any(given - stated and stated - given for given, stated in pairs)
+def number_swapped(asked: Facts, facts: Facts, answered: frozenset[int] = frozenset()) -> bool:
+    """A value the question gives is missing while the sentence gives another of the same kind;
+    `answered` are the kinds (indexes into value_kinds) the question asks for, never a swap."""
+    pairs = enumerate(zip(value_kinds(asked), value_kinds(facts), strict=True))
+    return any(given - stated and stated - given for kind, (given, stated) in pairs if kind not in answered)
+
+
+_YEAR_ASKED = re.compile(r"\b(?:what|which) year\b")
+_MONTH_ASKED = re.compile(r"\b(?:what|which) month\b")
+_YEARS, _MONTHS_KIND, _DAYS = 0, 1, 2  # positions in value_kinds
+
+
+def answered_kinds(question: Question) -> frozenset[int]:
+    """The value kinds a date question asks for: "of what year" wants a year (its month and day are
+    given), "which month" a month, "when" any part of a date ("when was it revised after its 2017
+    launch" is answered by "in 2021")."""
+    if question.expected != "date":
+        return frozenset()
+    wording = question.wording.casefold()
+    if _YEAR_ASKED.search(wording):
+        return frozenset({_YEARS})
+    if _MONTH_ASKED.search(wording):
+        return frozenset({_MONTHS_KIND})
+    return frozenset({_YEARS, _MONTHS_KIND, _DAYS})
 
 
 def _names(a: Asking, entity: str, facts: Facts) -> bool:
@@ -191,14 +217,14 @@ def has_expected_type(question: Question, asked: Facts, facts: Facts) -> bool:
     if kind == "date":
         new = facts.dates - asked.dates
         # "What year …" wants a year: "two years later" dates a thing relative to another, not in one.
-        return any(d.isdigit() for d in new) if "year" in question.tokens else bool(new)
+        return any(d.isdigit() for d in new) if _YEAR_ASKED.search(question.wording.casefold()) else bool(new)
     if kind == "number" and "relative" in facts.dates and _TIME_UNITS & {*question.tokens}:
         return True  # "how many days separated them" is answered by "three days prior"
     if kind in ("number", "money"):
-        new = facts.quantities - asked.quantities
-        if kind == "number" and "many" in question.tokens:
-            new -= facts.amounts  # "how many chips" is a count: "$8 billion" is no answer
-        return bool(new) and (kind == "number" or facts.money)
+        counts = {q for q in facts.quantities - asked.quantities if not q.endswith(_RANK_ENDINGS)}  # no rank
+        if kind == "number" and "many" in question.tokens and not _CURRENCIES & {*question.tokens}:
+            counts -= facts.amounts  # "how many chips" is a count: "$8 billion" is no answer
+        return bool(counts) and (kind == "number" or facts.money)
     if kind == "list":  # "the six principles one by one" is not answered by a series of three
         return facts.list_items >= max(3, requested_count(asked))
     if kind == "country":

@@ -19,7 +19,8 @@ WIDEN_FACTOR = 3
 @dataclass(frozen=True)
 class Widen:
     """Searches again, deeper, for a typed question whose best candidate lacks the expected type,
-    and keeps the deeper answer when it is more confident. Costs a second search only then."""
+    and keeps the deeper answer when its best candidate has the type and it is more confident. The
+    passages shown stay the first search's. Costs a second search only then."""
 
     retrieve: Retrieve
     rerank: Rerank
@@ -32,5 +33,9 @@ class Widen:
         if not (typed and best is not None and best.type_missing):
             return state
         deeper = replace(self.retrieve, evidence_depth=self.retrieve.evidence_depth * WIDEN_FACTOR)
-        wide = self.compose(self.rerank(deeper(state)))
-        return wide if wide.confidence > state.confidence else state
+        # The first compose's refusal is no reason to refuse again: the composer returns early on a notice.
+        wide = self.compose(self.rerank(deeper(replace(state, notice=""))))
+        found = wide.scored[0].signals if wide.scored else None
+        if found is None or found.type_missing or wide.confidence <= state.confidence:
+            return state
+        return replace(wide, hits=state.hits)
