@@ -10,10 +10,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from rag.text.gazetteer import AMBIGUOUS_MONTHS, MONTHS
+
 _SMALL = (
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen"
 )
-_MONTH_NAMES = "january february march april may june july august september october november december"
 _NUMBER_WORDS = {w: str(i) for i, w in enumerate([*_SMALL.split(), "eighteen", "nineteen", "twenty"])}
 _TENS_WORDS = "twenty thirty forty fifty sixty seventy eighty ninety"
 _TENS = {w: 10 * i for i, w in enumerate(_TENS_WORDS.split(), 2)}
@@ -39,11 +40,9 @@ _ORDINAL = re.compile(
 # Ordinal words that name no rank: "third-party audits", "a first-time buyer", "one-fifth of".
 _NOT_RANK = re.compile(r"[-\s](?:party|hand|generation|tier|rate|time|class)\b", re.IGNORECASE)
 _FRACTION = re.compile(r"(?:\bone|\ba)[-\s]$", re.IGNORECASE)
-# Months that are also common words ("it may", "they march"): months only when capitalised.
-_AMBIGUOUS_MONTHS = {"may", "march"}
+
 _TENS_RUN = re.compile(r"\b(" + "|".join(_TENS) + r")(?:[-\s](one|two|three|four|five|six|seven|eight|nine))?\b", re.I)
 _SCALE = {"hundred", "thousand", "million", "billion", "trillion"}
-_MONTHS = set(_MONTH_NAMES.split())
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _NEGATION = re.compile(r"\b(not|no|never|none|neither|nor|without|cannot|lacks?|fails?)\b|n't\b", re.IGNORECASE)
 _NOT_NEGATION = re.compile(r"\bnot (only|merely|just)\b|\bno longer\b", re.IGNORECASE)
@@ -62,7 +61,7 @@ def numbers(text: str) -> set[str]:
         word = written.lower()
         if word in _NUMBER_WORDS:
             found.add(_NUMBER_WORDS[word])
-        elif word in _SCALE or (word in _MONTHS and (word not in _AMBIGUOUS_MONTHS or written[0].isupper())):
+        elif word in _SCALE or (word in MONTHS and (word not in AMBIGUOUS_MONTHS or written[0].isupper())):
             found.add(word)
     return found
 

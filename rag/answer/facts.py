@@ -11,6 +11,7 @@ from itertools import pairwise
 from rag.answer.lexicon import PREFIX_LETTERS, Lexicon
 from rag.retrieve.lexical import stem
 from rag.text.gazetteer import (
+    AMBIGUOUS_MONTHS,
     COUNTRIES,
     COUNTRY_ALIASES,
     COUNTRY_PAIRS,
@@ -30,7 +31,8 @@ _RELATIVE = r"(?:days?|weeks?|months?|years?) (?:prior|earlier|later|before|afte
 _RELATIVE_DATE = re.compile(rf"\b{_RELATIVE}\b", re.I)  # "days prior": a date, relative to another
 _RELATIVE_DATE_N = re.compile(rf"\b\w+ {_RELATIVE}\b", re.I)  # with its count ("three days prior")
 # Month names; "may" and "march" only capitalised ("it may", "they march" are no dates).
-_MONTH = "(?:(?i:" + "|".join(sorted(MONTHS - {"may", "march"})) + ")|May|March|MAY|MARCH)"
+_AMBIGUOUS = "|".join(f"{m.capitalize()}|{m.upper()}" for m in sorted(AMBIGUOUS_MONTHS))
+_MONTH = "(?:(?i:" + "|".join(sorted(MONTHS - AMBIGUOUS_MONTHS)) + ")|" + _AMBIGUOUS + ")"
 _MONTH_WORD = re.compile(rf"\b{_MONTH}\b")
 _DAY_NUMBER = r"(?:[12]\d|3[01]|0?[1-9])"
 _DAY = re.compile(rf"\b{_MONTH}\s+({_DAY_NUMBER})\b|\b({_DAY_NUMBER})\s+{_MONTH}\b")  # "July 26", "26 July"

@@ -51,3 +51,5 @@ NON_PERSON_WORDS = _words(
     process programme program report south north east west strategy treaty"""
 )
 MONTHS = _words("january february march april may june july august september october november december")
+# Months that are also common words ("it may", "they march"): months only when written capitalised.
+AMBIGUOUS_MONTHS = frozenset({"may", "march"})
