@@ -60,12 +60,15 @@ def score_sentences(
     asked = facts_of(question.wording, question.tokens, ev.lexicon) if question else None
     ask = asking(question, asked, ev.lexicon, ev.idf, top) if question and asked else None
     weights = [(t, ev.idf.get(t, top)) for t in set(qtokens)]
-    for sid, chunk, rank, floor in _candidates(ev, hits, question, scope):
+    candidates = _candidates(ev, hits, question, scope)
+    # one matrix product for all candidates: a row read and a dot product per sentence cost more
+    similarity = np.asarray(ev.sentence_vectors[[c[0] for c in candidates]]) @ qvec if candidates else []
+    for (sid, chunk, rank, floor), cosine in zip(candidates, similarity, strict=True):
         sent, facts = ev.sentences[sid], ev.facts(sid)
         byline = question is not None and question.expected == "person" and facts.byline
         if (len(sent.text) < min_chars or is_heading(sent.text)) and not byline:
             continue
-        dense = float(ev.sentence_vectors[sid] @ qvec)
+        dense = float(cosine)
         lexical = soft_overlap(weights, facts)
         blend = max(floor, SENTENCE_DENSE_SHARE * dense + (1 - SENTENCE_DENSE_SHARE) * lexical)
         other = bool(scope.documents) and sent.doc_id not in scope.documents

@@ -105,6 +105,7 @@ class Asking:
     aside: frozenset[str]  # what the question sets aside ("besides X")
     tokens: frozenset[str]
     answered: frozenset[int] = frozenset()  # value kinds the question asks for (answered_kinds)
+    gives_values: bool = False  # the question states a year, month, day or rank (value_kinds)
 
 
 def asking(question: Question, asked: Facts, lexicon: Lexicon, idf: dict[str, float], top: float) -> Asking:
@@ -115,7 +116,15 @@ def asking(question: Question, asked: Facts, lexicon: Lexicon, idf: dict[str, fl
     entities = tuple((e, e in lexicon.counts, idf.get(e, top) / top) for e in question.entities)
     countries = token_countries(question.tokens)
     return Asking(
-        question, asked, predicate, entities, countries, aside, frozenset(question.tokens), answered_kinds(question)
+        question,
+        asked,
+        predicate,
+        entities,
+        countries,
+        aside,
+        frozenset(question.tokens),
+        answered_kinds(question),
+        any(value_kinds(asked)),
     )
 
 
@@ -136,7 +145,8 @@ def signals_for(a: Asking, facts: Facts, other_document: bool = False) -> Signal
         list_asked=a.question.expected == "list",
         other_document=other_document,
         requalified=bool((facts.qualified - asked.qualified) & a.tokens),
-        number_swapped=not polar and number_swapped(asked, facts, a.answered),
+        # most questions give no year, month, day or rank: skip the per-sentence comparison then
+        number_swapped=not polar and a.gives_values and number_swapped(asked, facts, a.answered),
     )
 
 
