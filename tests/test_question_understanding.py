@@ -42,6 +42,23 @@ def test_spelling_is_fixed_against_the_corpus_but_real_words_stay(assistant: Ass
     assert edit_distance("principel", "principle") == 1 and edit_distance("abc", "abc") == 0
 
 
+def test_a_slip_from_an_ordinary_word_is_that_word_not_a_corpus_word_further_away() -> None:
+    lexicon = Lexicon({"despite": 3, "commerce": 2, "characterized": 1, "plan": 4})
+    assert lexicon.correct("descibe") == "describe"  # one slip from 'describe', two from 'despite'
+    assert lexicon.correct("comentary") == "commentary"  # not 'momentary': slips seldom hit the first letter
+    # 'characterised' less a letter is spelt right: no English word to prefer over the corpus's spelling
+    assert lexicon.correct("characterise") == "characterized"
+    assert lexicon.correct("regulaton") is None  # 'regulation' or 'regulator': left alone
+    assert Lexicon({"despite": 3}).correct("despote") == "despite"  # a corpus word one slip away wins
+
+
+def test_keyword_variants_are_forms_of_the_word_not_words_sharing_a_prefix() -> None:
+    lexicon = Lexicon({"transparency": 9, "transformation": 2, "reaction": 3, "development": 5, "developing": 4})
+    assert lexicon.variants("transform") == ["transformation"]
+    assert lexicon.variants("reacted") == ["reaction"]
+    assert lexicon.variants("development") == ["developing"]
+
+
 def test_analysis_finds_names_unknown_words_and_script(assistant: Assistant) -> None:
     lexicon = _lexicon(assistant)
     q = analyse("what did critcs say about the White House plan in Korea", lexicon)

@@ -8,7 +8,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from rag.retrieve.lexical import STOPWORDS, stem
 from rag.text.sentences import byline_kind, is_heading
@@ -43,7 +43,7 @@ class Lexicon:
     def correct(self, token: str) -> str | None:
         """The corpus word(s) an unknown token most likely means, or None (also for real English
         words the corpus does not use: "deal" stays "deal")."""
-        if self.knows(token) or len(token) < MIN_CORRECTABLE or not token.isalpha() or token in english_words():
+        if self.knows(token) or len(token) < MIN_CORRECTABLE or not token.isalpha() or token in english_stems():
             return None
         return self._split(token) or self._nearest(token)
 
@@ -60,15 +60,27 @@ class Lexicon:
         limit = 1 if len(token) < 7 else 2
         candidates = {w for d in _deletes(token, limit) for w in self._by_delete.get(d, ())}
         scored = [(edit_distance(token, w), -self.counts[w], w) for w in candidates]
-        scored = [s for s in scored if s[0] <= limit]
-        return min(scored)[2] if scored else None
+        best = min((s for s in scored if s[0] <= limit), default=None)
+        if best is not None and best[0] <= 1:
+            return best[2]
+        # One slip from an ordinary word the corpus does not use is that word, not a corpus word two
+        # slips away ("descibe" is "describe", not "despite"). Of several such words, slips seldom hit
+        # the first letter ("comentary" is "commentary", not "momentary"); still several: leave it.
+        english = sorted(_one_edit(token) & english_stems())
+        if any(w.startswith(token) for w in english):  # "characterise" is "characterised" less a letter
+            english = []
+        if len(english) > 1:
+            english = [w for w in english if w[0] == token[0]]
+        if english:
+            return english[0] if len(english) == 1 else None
+        return best[2] if best else None
 
     def variants(self, token: str) -> list[str]:
         """Other corpus forms of a word, by its first letters ("invest" → "investment"); at most a few."""
         if len(token) < PREFIX_LETTERS or not token.isalpha():
             return []
         forms = self._by_prefix.get(token[:PREFIX_LETTERS], ())
-        return [w for w in forms if w != token][:MAX_VARIANTS]
+        return [w for w in forms if w != token and _same_word(token, w)][:MAX_VARIANTS]
 
     @cached_property
     def _by_prefix(self) -> dict[str, list[str]]:
@@ -103,6 +115,31 @@ def names_of(sentences: Iterable[Sentence]) -> frozenset[str]:
             key = stem(word.casefold())
             (upper if word[0].isupper() else lower)[key] += 1
     return frozenset(w for w, n in upper.items() if n >= NAME_SHARE * (n + lower[w]) and w not in STOPWORDS)
+
+
+def _same_word(a: str, b: str) -> bool:
+    """Forms of one word: the shorter loses at most its last three letters in the longer ("reacted" ~
+    "reaction", "development" ~ "developing"); "transform" and "transparency" only share a prefix.
+    Dev: +1 main question (2 and 4 letters lost none), second corpus unchanged."""
+    shared = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
+    return shared >= max(PREFIX_LETTERS, min(len(a), len(b)) - 3)
+
+
+@lru_cache(maxsize=1)
+def english_stems() -> frozenset[str]:
+    """The English words as tokens are made (stemmed), so "characterises" is known by "characterised"."""
+    return frozenset(stem(w) for w in english_words()) | english_words()
+
+
+def _one_edit(word: str) -> set[str]:
+    """Every string one deletion, transposition, replacement or insertion of a letter away."""
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    out = {a + b[1:] for a, b in splits if b}
+    out |= {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+    out |= {a + c + b[1:] for a, b in splits if b for c in letters}
+    out |= {a + c + b for a, b in splits for c in letters}
+    return out - {word}
 
 
 def _deletes(word: str, depth: int) -> set[str]:
