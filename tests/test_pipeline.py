@@ -129,3 +129,29 @@ def test_no_module_or_function_is_too_long() -> None:
             if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
                 length = (node.end_lineno or node.lineno) - node.lineno + 1
                 assert length <= 50, f"{path}:{node.lineno} {node.name} has {length} lines"
+
+
+def test_a_big_index_searches_keywords_while_the_question_is_embedded(config, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import rag.query.ahead as ahead
+    from rag.query.state import Request
+    from rag.query.steps import Embed
+
+    assistant = Assistant.load(config, HashingEmbedder(256), progress=False)
+    questions = [QUESTION, "What does the plan say about open source?", "Who proposed the Science Group?"]
+    serial = [assistant.ask(q, k=k) for q in questions for k in (3, 8)]
+    monkeypatch.setattr(ahead, "AHEAD_FROM_CHUNKS", 1)  # the tiny index counts as big
+
+    def embedded(request: Request) -> QueryState:
+        state = assistant.pipeline.intake.start(request, assistant.view)
+        for step in assistant.pipeline.steps:
+            state = step(state)
+            if isinstance(step, Embed):
+                return state
+        raise AssertionError("no Embed step")
+
+    state = embedded(Request(QUESTION, k=8))
+    assert state.keywords is not None and state.keywords_depth == 20
+    assert list(state.keywords) == assistant.view.data.lexical.search(state.query_tokens, 20)
+    overlapped = [assistant.ask(q, k=k) for q in questions for k in (3, 8)]
+    assert [a.to_dict() | {"timings_ms": {}} for a in overlapped] == [a.to_dict() | {"timings_ms": {}} for a in serial]
+    assert embedded(Request(QUESTION, mode="dense")).keywords is None  # no keyword search to run ahead

@@ -42,7 +42,7 @@ def build_pipeline(
         steps=(
             Understand(embedder.model_id, multilingual=is_multilingual(embedder.model_id)),
             FollowUp(config.history_turns),
-            Embed(embedder),
+            Embed(embedder, retrieve),
             retrieve,
             rerank,
             compose,

@@ -57,6 +57,9 @@ class QueryState:
     query: str = ""  # what is retrieved: the question, completed from history for follow-ups
     query_tokens: tuple[str, ...] = ()
     query_vector: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
+    # the keyword search's top `keywords_depth`, when it ran while the question was embedded
+    keywords: tuple[tuple[int, float], ...] | None = None
+    keywords_depth: int = 0
     hits: tuple[Hit, ...] = ()  # the k passages shown
     evidence_hits: tuple[Hit, ...] = ()  # the deeper list whose sentences may answer (hits first)
     scored: tuple[Scored, ...] = ()  # candidate answer sentences, best first

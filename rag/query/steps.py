@@ -16,6 +16,7 @@ from rag.answer.question import analyse
 from rag.errors import QuestionError
 from rag.limits import K_MAX, MAX_SENTENCES_MAX, MODES, check_int
 from rag.protocols import Embedder, Reranker, Verifier
+from rag.query.ahead import keywords_ahead
 from rag.query.state import IndexView, QueryState, Request
 from rag.retrieve.lexical import tokenize
 from rag.retrieve.search import SearchPlan, retrieve
@@ -134,12 +135,20 @@ class FollowUp:
 
 @dataclass(frozen=True)
 class Embed:
+    """Embeds the question; on a big index the keyword search of `retrieve` runs meanwhile
+    (rag/query/ahead.py), and Retrieve takes its hits instead of searching again."""
+
     embedder: Embedder
+    retrieve: Retrieve | None = None
     stage: str = "embed"
 
     def __call__(self, state: QueryState) -> QueryState:
+        depth = self.retrieve.keyword_depth(state) if self.retrieve else 0
+        ahead = keywords_ahead(state, depth) if depth else None
         vector = np.asarray(self.embedder.embed([state.query])[0], dtype=np.float32)
-        return replace(state, query_vector=vector)
+        if ahead is None:
+            return replace(state, query_vector=vector)
+        return replace(state, query_vector=vector, keywords=tuple(ahead.result()), keywords_depth=depth)
 
 
 @dataclass(frozen=True)
@@ -154,18 +163,23 @@ class Retrieve:
     evidence_depth: int = 5
     stage: str = "retrieve"
 
+    def keyword_depth(self, state: QueryState) -> int:
+        return max(self.k_bm25, state.k, self.evidence_depth)
+
     def __call__(self, state: QueryState) -> QueryState:
         depth = max(state.k, self.evidence_depth)
         plan = SearchPlan(
             k=depth,  # greedy MMR picks the same first k whatever the depth
             k_dense=max(self.k_dense, depth),
-            k_bm25=max(self.k_bm25, depth),
+            k_bm25=self.keyword_depth(state),
             rrf_k=self.rrf_k,
             mode=state.mode,
             mmr_lambda=self.mmr_lambda,
             dense_weight=self.dense_weight,
         )
-        hits = tuple(retrieve(state.index.data, state.query_vector, state.query_tokens, plan))
+        # hits of a keyword search that ran ahead to this depth (a deeper search asks for more)
+        ahead = list(state.keywords) if state.keywords is not None and state.keywords_depth == plan.k_bm25 else None
+        hits = tuple(retrieve(state.index.data, state.query_vector, state.query_tokens, plan, ahead))
         return replace(state, hits=hits[: state.k], evidence_hits=hits)
 
 

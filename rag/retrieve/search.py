@@ -79,9 +79,14 @@ def mmr(candidates: Sequence[int], relevance: dict[int, float], vectors: Vectors
     return [candidates[i] for i in chosen]
 
 
-def retrieve(space: SearchSpace, qvec: np.ndarray, tokens: Sequence[str], plan: SearchPlan) -> list[Hit]:
+def retrieve(
+    space: SearchSpace, qvec: np.ndarray, tokens: Sequence[str], plan: SearchPlan, keywords: Ranked | None = None
+) -> list[Hit]:
+    """`keywords`: the keyword search's top plan.k_bm25 when it already ran (see rag/query/steps.py)."""
     dense = space.dense.search(qvec, plan.k_dense) if plan.mode in ("hybrid", "dense") else []
-    lexical = space.lexical.search(tokens, plan.k_bm25) if plan.mode in ("hybrid", "bm25") else []
+    lexical: Ranked = []
+    if plan.mode in ("hybrid", "bm25"):
+        lexical = space.lexical.search(tokens, plan.k_bm25) if keywords is None else keywords
     fused = rrf([dense, lexical], plan.rrf_k, [plan.dense_weight, 1.0])
     ordered = sorted(fused, key=lambda i: -fused[i])
     if plan.mmr_lambda is not None:
