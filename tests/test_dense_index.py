@@ -44,3 +44,27 @@ def test_hnsw_keeps_its_parameters_on_disk_and_finds_the_exact_neighbours(tmp_pa
 def test_manifest_records_the_index_type_and_threshold(assistant) -> None:  # type: ignore[no-untyped-def]
     manifest = assistant.data.manifest
     assert manifest["index_type"] == "flat" and manifest["hnsw_threshold"] == HNSW_THRESHOLD
+
+
+def test_a_search_thread_started_after_the_limit_keeps_to_it(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """OpenMP keeps its thread count per thread: a server's request threads, started after
+    limit_threads ran, must still search with that count (not spin every core under load)."""
+    import threading
+
+    import faiss
+
+    from rag import runtime
+
+    monkeypatch.setattr(runtime, "_omp_limit", 1)
+    store = FaissStore.of(_vectors(50))
+    seen: list[int] = []
+
+    def search() -> None:
+        faiss.omp_set_num_threads(3)  # as a thread that never heard of the limit might have
+        store.search(_vectors(1, seed=1)[0], 5)
+        seen.append(faiss.omp_get_max_threads())
+
+    thread = threading.Thread(target=search)
+    thread.start()
+    thread.join()
+    assert seen == [1]

@@ -235,3 +235,40 @@ def test_project_paths_stay_out_of_document_listing(client: TestClient, shared_a
     root = str(Path(shared_assistant.config.root))
     assert root not in client.get("/api/documents").text
     assert root not in client.get("/api/health").text
+
+
+def test_questions_beyond_the_answer_slots_wait_for_a_turn(
+    shared_assistant: Assistant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At most `slots` questions are answered at once; the rest wait instead of crowding the cores."""
+    import time
+
+    from rag.http.app import answer_slots
+
+    running, most = 0, 0
+    guard = threading.Lock()
+    real = shared_assistant.ask
+
+    def slow(*args, **options):  # type: ignore[no-untyped-def]
+        nonlocal running, most
+        with guard:
+            running += 1
+            most = max(most, running)
+        time.sleep(0.05)
+        with guard:
+            running -= 1
+        return real(*args, **options)
+
+    monkeypatch.setattr(shared_assistant, "ask", slow)
+    codes: list[int] = []
+    with TestClient(create_app(shared_assistant, slots=2), base_url=LOCAL) as c:
+        threads = [
+            threading.Thread(target=lambda: codes.append(c.post("/api/ask", json={"question": QUESTION}).status_code))
+            for _ in range(6)
+        ]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    assert codes == [200] * 6 and most == 2
+    assert answer_slots(1) >= answer_slots(2) >= 1 and answer_slots(64) == 1

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -135,3 +137,52 @@ def test_a_bad_worker_count_is_a_usage_error(bad: str) -> None:
         [sys.executable, "-m", "rag", "serve", "--workers", bad], capture_output=True, text=True, timeout=60
     )
     assert out.returncode == 2 and f"workers {bad!r} is not a number from 1 to 64" in out.stderr
+
+
+def test_workers_share_kept_alive_connections_and_a_taken_port_is_refused(tmp_path: Path) -> None:
+    """Sixteen connections opened at once reach both workers (each has its own listening socket;
+    with one shared socket, one worker could accept them all), and a second
+    server on the same port is refused instead of joining the first one's workers."""
+    project = _project(tmp_path)
+    with live_server(project, HASHING, args=("--workers", "2")) as url:
+        port = int(url.rsplit(":", 1)[1])
+        deadline = time.monotonic() + 120  # until both workers accept (the first answers alone before)
+        while "from 2 processes" not in (project / "serve.log").read_text() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        # a burst, as a load generator opens them: with one shared socket one worker accepts it all
+        burst = [socket.create_connection(("127.0.0.1", port)) for _ in range(16)]
+        try:
+            time.sleep(1.0)
+            owners = _connection_owners(port)
+            assert len(owners) == 2 and sum(owners.values()) == 16, owners
+        finally:
+            for conn in burst:
+                conn.close()
+        again = subprocess.run(
+            [sys.executable, "-m", "rag", "serve", "--port", str(port), "--workers", "2"],
+            cwd=project,
+            env={**{k: v for k, v in os.environ.items() if not k.startswith("RAG_")}, **HASHING},
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert again.returncode != 0 and f"cannot listen on 127.0.0.1:{port}" in again.stderr
+
+
+def _connection_owners(port: int) -> dict[int, int]:
+    """pid → established connections on the server's port (/proc/net/tcp* by socket inode)."""
+    inodes: dict[str, int] = {}
+    for name in ("tcp", "tcp6"):
+        table = Path("/proc/net") / name
+        for line in table.read_text().splitlines()[1:] if table.exists() else ():
+            fields = line.split()
+            if int(fields[1].rsplit(":", 1)[1], 16) == port and fields[3] == "01":  # 01: ESTABLISHED
+                inodes[fields[9]] = 0
+    owners: dict[int, int] = {}
+    for pid in _children(_server_pid(port)):
+        for fd in (Path("/proc") / str(pid) / "fd").iterdir():
+            with contextlib.suppress(OSError):
+                link = os.readlink(fd)
+                if link.startswith("socket:[") and link[8:-1] in inodes:
+                    owners[pid] = owners.get(pid, 0) + 1
+    return owners

@@ -145,11 +145,17 @@ def _checked_token(args: argparse.Namespace) -> str:
 
 
 def _app(args: argparse.Namespace, config: Config, assistant: Assistant, token: str, chat: ChatMount | None) -> Any:
-    from rag.http.app import create_app
+    from rag.http.app import answer_slots, create_app
 
     if args.host not in LOOPBACK and not token and not args.worker:
         say(f"open server: listening on {args.host} without a token, anyone who can reach it can use it (--open)")
-    return create_app(assistant, token=token or None, chat=chat, allowed_hosts=served_hosts(args.host, config))
+    return create_app(
+        assistant,
+        token=token or None,
+        chat=chat,
+        allowed_hosts=served_hosts(args.host, config),
+        slots=answer_slots(args.workers),  # a worker is told how many share the cores
+    )
 
 
 def uvicorn_server(app: Any, args: argparse.Namespace) -> Any:
@@ -181,7 +187,8 @@ def _serve_workers(args: argparse.Namespace, config: Config, has_chat: bool) -> 
     sock = listen(args.host, args.port)
     load_assistant(args, config)  # builds the index when it is missing or stale, once, before the workers
     say(f"Starting {args.workers} worker processes …")
-    argv = ["serve", "--host", args.host, "--port", str(args.port), *(["--open"] if args.open else [])]
+    argv = ["serve", "--host", args.host, "--port", str(args.port), "--workers", str(args.workers)]
+    argv += ["--open"] if args.open else []
     argv += ["--project", str(config.root), "--corpus", str(config.corpus_path), "--index", str(config.index_path)]
     argv += ["--model", config.embed_model]
     where = f"the API at /api on http://{args.host}:{args.port}"

@@ -10,6 +10,7 @@ from typing import Any, Self
 import numpy as np
 
 from rag.protocols import Ranked
+from rag.runtime import apply_thread_limit
 
 # Above this many vectors exact search gives way to HNSW. M/efConstruction/efSearch were tuned by
 # `python -m eval.bench --scale 100000` for recall@10 >= 0.98 against exact search (eval/bench/).
@@ -66,6 +67,7 @@ class FaissStore:
         k = min(k, self.count())
         if k <= 0:
             return []
+        apply_thread_limit()
         scores, ids = self.index.search(np.ascontiguousarray(query.reshape(1, -1), dtype=np.float32), k)
         return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0]
 
