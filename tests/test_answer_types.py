@@ -32,6 +32,29 @@ def test_what_year_wants_a_year_not_a_relative_date() -> None:
     assert _holds("When did the US publish its plan?", "It came three days prior to the release.")
 
 
+def test_a_question_about_what_is_to_come_wants_a_date_still_to_come() -> None:
+    question = "when is the next world artificial intelligence conference"
+    assert not _holds(question, "On July 26, the 2025 World Artificial Intelligence Conference released the plan.")
+    assert _holds(question, "The next conference will be held in July 2026.")
+    assert _holds("when was the conference held", "On July 26, the 2025 conference released the plan.")
+
+
+def test_when_prefers_a_date_to_a_date_relative_to_something_else() -> None:
+    """ "three days prior to the release" dates another thing than the release asked about: it
+    answers, but a sentence with the date itself scores higher."""
+    from rag.answer.support import RELATIVE_ONLY, asking, signals_for, support_factor
+
+    q = analyse("when was the action plan released", LEXICON)
+    ask = asking(q, facts_of(q.wording, q.tokens, LEXICON), LEXICON, {}, 1.0)
+
+    def factor(sentence: str) -> float:
+        return support_factor(signals_for(ask, facts_of(sentence, tokenize(sentence), LEXICON)))
+
+    relative = factor("Three days prior to the release of the action plan, the White House issued its own.")
+    dated = factor("On July 26, the conference released the action plan.")
+    assert dated == 1.0 and relative == RELATIVE_ONLY < 1.0
+
+
 def test_how_many_wants_a_count_not_an_amount_of_money() -> None:
     assert not _holds("How many chips did China import?", "China invested more than $8 billion in 2025.")
     assert not _holds("How many screens showed it?", "It grossed $70–75 million.")

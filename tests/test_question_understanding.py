@@ -36,6 +36,8 @@ def test_expected_answer_types() -> None:
 def test_spelling_is_fixed_against_the_corpus_but_real_words_stay(assistant: Assistant) -> None:
     lexicon = _lexicon(assistant)
     assert lexicon.correct("opensource") == "open source"
+    assert lexicon.correct("aigovernance") == "ai governance"
+    assert lexicon.correct("openai") is None  # a name ending in a short word, not "open ai"
     assert lexicon.correct("goverance") == "governance"
     assert lexicon.correct("deal") is None  # an English word the corpus lacks is not a typo
     assert lexicon.correct("plan") is None and lexicon.correct("xyz") is None
@@ -50,6 +52,9 @@ def test_a_slip_from_an_ordinary_word_is_that_word_not_a_corpus_word_further_awa
     assert lexicon.correct("characterise") == "characterized"
     assert lexicon.correct("regulaton") is None  # 'regulation' or 'regulator': left alone
     assert Lexicon({"despite": 3}).correct("despote") == "despite"  # a corpus word one slip away wins
+    # a plural ending dropped for the lookup comes back, but not onto a correction with its own ending
+    assert analyse("how is the plan characterises", lexicon).corrected == "how is the plan characterized"
+    assert analyse("what did critcs say", Lexicon({"critic": 2})).corrected == "what did critics say"
 
 
 def test_keyword_variants_are_forms_of_the_word_not_words_sharing_a_prefix() -> None:

@@ -74,6 +74,8 @@ def type_gap(question: Question, ev: Evidence, hits: Sequence[Hit]) -> str:
     asked = facts_of(question.wording, question.tokens, ev.lexicon)
     if not about or any(has_expected_type(question, asked, ev.facts(sid)) for sid in about):
         return ""
+    if question.expected == "date" and asked.future:
+        wanted = "a date still to come"  # they may well date what is past
     names = present_names(question)
     if not names:
         return f"None of the passages found gives {wanted}."

@@ -63,6 +63,11 @@ _AMOUNT = re.compile(
 )
 
 
+# Words that put a statement in the future: "when is the next conference" is not answered by the
+# date of the last one.
+FUTURE = re.compile(r"\b(?:will|shall|next|upcoming|forthcoming|scheduled|planned for|is to be|are to be)\b", re.I)
+
+
 @dataclass(frozen=True)
 class Facts:
     tokens: frozenset[str]
@@ -78,6 +83,7 @@ class Facts:
     qualified: frozenset[str] = frozenset()  # words after "vice", "former"…: "dean" in "vice dean"
     days: frozenset[str] = frozenset()  # days of a month: "26" in "July 26" and "26 July"
     amounts: frozenset[str] = frozenset()  # the numbers of amounts of money ("8", "billion" in "$8 billion")
+    future: bool = False  # speaks of what is to come ("will", "next", "is scheduled to")
 
     def has(self, token: str) -> bool:
         return token in self.tokens or (len(token) >= PREFIX_MATCH and token[:PREFIX_MATCH] in self.prefixes)
@@ -98,6 +104,7 @@ def facts_of(text: str, tokens: Sequence[str], lexicon: Lexicon) -> Facts:
         people=frozenset(found_people),
         byline=bool(byline_kind(text)) and bool(found_people),
         list_items=series_length(text),
+        future=bool(FUTURE.search(text)),
         qualified=frozenset(stem(m.group(1).casefold()) for m in _QUALIFIED.finditer(text)),
         days=frozenset(days_of_month(text)),
         amounts=frozenset(n for m in _AMOUNT.finditer(text) for n in numbers(m.group())),

@@ -48,9 +48,10 @@ class Lexicon:
         return self._split(token) or self._nearest(token)
 
     def _split(self, token: str) -> str | None:
-        """Two corpus words run together ("opensource")."""
+        """Two corpus words run together ("opensource", "aigovernance"); the second of at least
+        three letters, since a name often ends in a short word ("openai" is not "open ai")."""
         best, best_count = None, 0
-        for i in range(2, len(token) - 1):
+        for i in range(2, len(token) - 2):
             a, b = token[:i], stem(token[i:])
             if a in self.counts and b in self.counts and min(self.counts[a], self.counts[b]) > best_count:
                 best, best_count = f"{a} {b}", min(self.counts[a], self.counts[b])

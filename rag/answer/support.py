@@ -50,6 +50,10 @@ QUALIFIER_ADDED = 0.3
 # thirty-fourth film, the sentence says twenty-fourth; "16 November" against "6 November"): a number
 # swap, the commonest trap after the entity swap, and as costly.
 NUMBER_SWAPPED = 0.3
+# Factor for a "when" question answered only by a date relative to something else ("three days prior
+# to the release of the Action Plan" dates the White House plan, not the release asked about); it
+# still answers when nothing better does ("when did the White House publish its plan").
+RELATIVE_ONLY = 0.6
 _RANK_ENDINGS = ("st", "nd", "rd", "th")
 _CURRENCIES = frozenset(["dollar", "yuan", "euro", "pound", "yen", "rupee"])  # "how many yuan" wants money
 _TIME_UNITS = frozenset(["day", "week", "month", "year"])
@@ -90,6 +94,7 @@ class Signals:
     other_document: bool = False  # the question names another document than this sentence's
     requalified: bool = False  # "vice dean" for the question's "dean"
     number_swapped: bool = False  # the question's year, month, day, rank or count replaced by another
+    relative_only: bool = False  # a date question met only by a relative date ("three days prior")
 
 
 @dataclass(frozen=True)
@@ -147,6 +152,7 @@ def signals_for(a: Asking, facts: Facts, other_document: bool = False) -> Signal
         requalified=bool((facts.qualified - asked.qualified) & a.tokens),
         # most questions give no year, month, day or rank: skip the per-sentence comparison then
         number_swapped=not polar and a.gives_values and number_swapped(asked, facts, a.answered),
+        relative_only=a.question.expected == "date" and facts.dates - asked.dates == {"relative"},
     )
 
 
@@ -211,6 +217,8 @@ def support_factor(s: Signals) -> float:
         factor *= ENTITY_SWAPPED
     if s.number_swapped:
         factor *= NUMBER_SWAPPED
+    if s.relative_only:
+        factor *= RELATIVE_ONLY
     factor *= PREDICATE_MISSING + (1 - PREDICATE_MISSING) * s.predicate
     return factor * ENTITY_ELSEWHERE**s.entity_elsewhere * ENTITY_ABSENT**s.entity_absent
 
@@ -224,6 +232,8 @@ def requested_count(asked: Facts) -> int:
 def has_expected_type(question: Question, asked: Facts, facts: Facts) -> bool:
     """The sentence holds a span of the expected type that the question does not already hold."""
     kind = question.expected
+    if kind == "date" and asked.future and not facts.future:
+        return False  # "when is the next conference": the date of the last one is no answer
     if kind == "date":
         new = facts.dates - asked.dates
         # "What year …" wants a year: "two years later" dates a thing relative to another, not in one.
