@@ -60,6 +60,10 @@ def test_how_many_wants_a_count_not_an_amount_of_money() -> None:
     assert not _holds("How many screens showed it?", "It grossed $70–75 million.")
     assert _holds("How many screens showed it?", "It opened on 3,927 screens, grossing $70–75 million.")
     assert _holds("How much did China invest?", "China invested more than $8 billion in 2025.")
+    # a count of what is asked about: "how many countries" is not answered by "11 proposals"
+    assert not _holds("how many countries signed the plan", "In 2023 China put forward 11 proposals.")
+    assert _holds("how many countries signed the plan", "Some 40 countries signed the plan.")
+    assert _holds("How many of the 13 actions concern data?", "Four actions concern data.")
 
 
 def test_a_leading_clause_does_not_set_the_type() -> None:

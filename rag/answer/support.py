@@ -223,6 +223,13 @@ def support_factor(s: Signals) -> float:
     return factor * ENTITY_ELSEWHERE**s.entity_elsewhere * ENTITY_ABSENT**s.entity_absent
 
 
+def _counted(tokens: tuple[str, ...]) -> str:
+    """What "how many" counts: the first word after "many" that is no number ("how many countries
+    signed" → "country", "how many of the 13 actions" → "action")."""
+    after = tokens[tokens.index("many") + 1 :] if "many" in tokens else ()
+    return next((t for t in after if not t.isdigit()), "")
+
+
 def requested_count(asked: Facts) -> int:
     """The count a list question asks for ("List the six principles" → 6), or 0."""
     counts = [int(q) for q in asked.quantities if q.isdigit() and int(q) <= 50]
@@ -244,6 +251,9 @@ def has_expected_type(question: Question, asked: Facts, facts: Facts) -> bool:
         counts = {q for q in facts.quantities - asked.quantities if not q.endswith(_RANK_ENDINGS)}  # no rank
         if kind == "number" and "many" in question.tokens and not _CURRENCIES & {*question.tokens}:
             counts -= facts.amounts  # "how many chips" is a count: "$8 billion" is no answer
+            counted = _counted(question.tokens)
+            if counted and not facts.has(counted):
+                return False  # "how many countries signed" is not answered by "11 proposals"
         return bool(counts) and (kind == "number" or facts.money)
     if kind == "list":  # "the six principles one by one" is not answered by a series of three
         return facts.list_items >= max(3, requested_count(asked))
