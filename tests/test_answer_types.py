@@ -37,6 +37,9 @@ def test_a_question_about_what_is_to_come_wants_a_date_still_to_come() -> None:
     assert not _holds(question, "On July 26, the 2025 World Artificial Intelligence Conference released the plan.")
     assert _holds(question, "The next conference will be held in July 2026.")
     assert _holds("when was the conference held", "On July 26, the 2025 conference released the plan.")
+    # "will" alone asks no occurrence still to come, and the present tense can state one
+    assert _holds("When will the Data Law take effect?", "The Data Law takes effect on 1 January 2027.")
+    assert _holds("When did they show the political will to act?", "In March 2024 they acted.")
 
 
 def test_when_prefers_a_date_to_a_date_relative_to_something_else() -> None:
@@ -64,6 +67,10 @@ def test_how_many_wants_a_count_not_an_amount_of_money() -> None:
     assert not _holds("how many countries signed the plan", "In 2023 China put forward 11 proposals.")
     assert _holds("how many countries signed the plan", "Some 40 countries signed the plan.")
     assert _holds("How many of the 13 actions concern data?", "Four actions concern data.")
+    assert _holds("How many new members joined the board?", "Twelve members joined the board in 2025.")
+    assert _holds("How many were killed?", "12 people died.")  # no counted word: any count
+    assert _holds("How many AI labs opened?", "Five labs opened in 2024.")
+    assert not _holds("how many staff will the dialogue employ", "The dialogue holds 2 meetings a year.")
 
 
 def test_a_leading_clause_does_not_set_the_type() -> None:

@@ -55,6 +55,7 @@ def test_a_slip_from_an_ordinary_word_is_that_word_not_a_corpus_word_further_awa
     # a plural ending dropped for the lookup comes back, but not onto a correction with its own ending
     assert analyse("how is the plan characterises", lexicon).corrected == "how is the plan characterized"
     assert analyse("what did critcs say", Lexicon({"critic": 2})).corrected == "what did critics say"
+    assert analyse("what were the findngs", Lexicon({"finding": 2})).corrected == "what were the findings"
 
 
 def test_keyword_variants_are_forms_of_the_word_not_words_sharing_a_prefix() -> None:

@@ -186,3 +186,18 @@ def _connection_owners(port: int) -> dict[int, int]:
                 if link.startswith("socket:[") and link[8:-1] in inodes:
                     owners[pid] = owners.get(pid, 0) + 1
     return owners
+
+
+def test_the_held_port_is_refused_to_a_second_server_at_once() -> None:
+    """The parent listens as soon as it binds: another server asking for the port while the first
+    still builds its index gets the one-line error, not a share of its connections."""
+    from rag.errors import ConfigError
+    from rag.http.workers import listen
+
+    held = listen("127.0.0.1", 0)
+    try:
+        port = held.getsockname()[1]
+        with pytest.raises(ConfigError, match=f"cannot listen on 127.0.0.1:{port}"):
+            listen("127.0.0.1", port)
+    finally:
+        held.close()

@@ -63,9 +63,13 @@ _AMOUNT = re.compile(
 )
 
 
-# Words that put a statement in the future: "when is the next conference" is not answered by the
-# date of the last one.
-FUTURE = re.compile(r"\b(?:will|shall|next|upcoming|forthcoming|scheduled|planned for|is to be|are to be)\b", re.I)
+# Words that put a statement in the future, for "when is the next conference" (rag/answer/support.py
+# NEXT_ASKED), which the date of the last one does not answer.
+FUTURE = re.compile(
+    r"\b(?:will|shall|next|upcoming|forthcoming|scheduled|due|expected|slated|planned|set to|is to be|are to be"
+    r"|takes? effect|takes? place)\b",
+    re.I,
+)
 
 
 @dataclass(frozen=True)

@@ -144,9 +144,6 @@ def expected_type(question: str) -> str | None:
     return "yesno" if _YES_NO.match(q) else None
 
 
-_INFLECTED = ("ed", "ing", "s")
-
-
 def _correct(text: str, lexicon: Lexicon) -> str:
     """The question with each unknown word replaced by its corpus correction ('' when none applies)."""
     changed = False
@@ -163,8 +160,9 @@ def _correct(text: str, lexicon: Lexicon) -> str:
         changed = True
         # The stemmer dropped a plural ending: put it back ("critcs" → "critic" → "critics"), unless
         # the correction has an ending of its own ("characterises" → "characterized", not "…zeds").
-        plain = " " not in correction and not correction.endswith(_INFLECTED)
-        ending = word[len(token) :] if word.casefold().startswith(token) and plain else ""
+        ending = word[len(token) :] if word.casefold().startswith(token) and " " not in correction else ""
+        if correction.endswith("ed") or stem(correction + ending) != correction:
+            ending = ""  # "findngs" → "findings", but "characterises" → "characterized", "processes" → "process"
         return (correction[:1].upper() + correction[1:] if word[:1].isupper() else correction) + ending
 
     out = re.sub(r"[^\W\d_]+", fix, text)

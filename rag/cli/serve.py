@@ -154,7 +154,7 @@ def _app(args: argparse.Namespace, config: Config, assistant: Assistant, token: 
         token=token or None,
         chat=chat,
         allowed_hosts=served_hosts(args.host, config),
-        slots=answer_slots(args.workers),  # a worker is told how many share the cores
+        slots=answer_slots(args.workers, config.query_thread_count),  # a worker is told how many share the cores
     )
 
 

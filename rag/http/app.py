@@ -37,12 +37,14 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
-def answer_slots(workers: int = 1) -> int:
-    """Questions one of `workers` server processes answers at once, one per core of its share; the
-    others wait in the event loop, not in threads crowding the cores. Under 20 clients on 2 cores,
-    `--workers 2` reached 1.4-1.8x one client's requests/s with 40 answering threads each and 2.1x
-    with one each (eval/bench/loadtest-workers.json)."""
-    return max(1, (os.cpu_count() or 1) // max(1, workers))
+def answer_slots(workers: int = 1, threads: int = 1) -> int:
+    """Questions one of `workers` server processes answers at once, one per core of its share
+    (`threads`: cores one question uses, Config.query_thread_count); the others wait in the event
+    loop, not in threads crowding the cores. Under 20 clients on 2 cores, `--workers 2` reached
+    1.4-1.8x one client's requests/s with 40 answering threads each and 2.1x with one each
+    (eval/bench/loadtest-workers.json)."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return max(1, cores // max(1, workers) // max(1, threads))
 
 
 # Mounts a web chat at `/` beside the API (e.g. ui.app.mount); the engine never imports a UI itself.

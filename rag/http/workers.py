@@ -38,8 +38,7 @@ SPREAD = sys.platform.startswith("linux") and hasattr(socket, "SO_REUSEPORT")
 
 
 def listen(host: str, port: int) -> socket.socket:
-    """The port, held for the workers: a socket bound to it, listening unless each worker gets a
-    listening socket of its own (SPREAD), inheritable by the workers."""
+    """The bound, listening socket that holds the port: the first worker's (inheritable)."""
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
         if SPREAD:  # a plain bind fails where any socket holds the port, SO_REUSEPORT ones too
@@ -47,13 +46,16 @@ def listen(host: str, port: int) -> socket.socket:
                 probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
                 probe.bind(infos[0][4])
         sock = _bound(infos[0][0], infos[0][4])
-        if not SPREAD:
-            sock.listen(BACKLOG)
+        sock.listen(BACKLOG)  # at once: a socket merely bound would let another server bind the port too
     except OSError as exc:
-        reason = exc.strerror or str(exc)
-        raise ConfigError(f"cannot listen on {host}:{port} ({reason}): choose another --port or --host") from None
+        raise _unavailable(host, port, exc) from None
     sock.set_inheritable(True)
     return sock
+
+
+def _unavailable(host: str, port: int, exc: OSError) -> ConfigError:
+    reason = exc.strerror or str(exc)
+    return ConfigError(f"cannot listen on {host}:{port} ({reason}): choose another --port or --host")
 
 
 def _bound(family: int, address: tuple[Any, ...]) -> socket.socket:
@@ -65,12 +67,17 @@ def _bound(family: int, address: tuple[Any, ...]) -> socket.socket:
     return sock
 
 
-def _listener(held: socket.socket) -> socket.socket:
-    """A worker's own listening socket on the held port (SPREAD), or the held socket itself."""
-    if not SPREAD:
+def _listener(held: socket.socket, first: bool) -> socket.socket:
+    """A worker's listening socket: the held one for the first worker (and for all of them where
+    the kernel does not spread connections), a socket of its own on the same port for the others."""
+    if first or not SPREAD:
         return held
-    sock = _bound(held.family, held.getsockname())
-    sock.listen(BACKLOG)
+    try:
+        sock = _bound(held.family, held.getsockname())
+        sock.listen(BACKLOG)
+    except OSError as exc:
+        host, port = held.getsockname()[:2]
+        raise _unavailable(host, port, exc) from None
     sock.set_inheritable(True)
     return sock
 
@@ -87,7 +94,7 @@ def supervise(sock: socket.socket, workers: int, argv: Sequence[str], on_ready: 
     previous = signal.signal(signal.SIGTERM, stop)
     try:
         for n in range(workers):
-            worker = _start(sock, argv)
+            worker = _start(sock, argv, first=n == 0)
             procs.append(worker.proc)
             if not _ready(worker, stopping):
                 return 0 if stopping.is_set() else _failed(n + 1, worker.proc)
@@ -112,10 +119,10 @@ class _Worker:
     ready_fd: int  # the read end of the pipe the worker writes to once it answers
 
 
-def _start(held: socket.socket, argv: Sequence[str]) -> _Worker:
+def _start(held: socket.socket, argv: Sequence[str], first: bool) -> _Worker:
+    sock = _listener(held, first)
     read, write = os.pipe()
     os.set_blocking(read, False)
-    sock = _listener(held)
     fds = (sock.fileno(), write)
     try:
         proc = subprocess.Popen(

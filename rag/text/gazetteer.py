@@ -53,3 +53,8 @@ NON_PERSON_WORDS = _words(
 MONTHS = _words("january february march april may june july august september october november december")
 # Months that are also common words ("it may", "they march"): months only when written capitalised.
 AMBIGUOUS_MONTHS = frozenset({"may", "march"})
+# Words that qualify what "how many" counts rather than name it ("how many new members").
+COUNT_MODIFIERS = _words(
+    """new old other more different major key top large small big senior junior foreign local national
+    international global regional public private former current additional separate"""
+)
