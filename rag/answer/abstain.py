@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from rag.answer.evidence import Evidence
 from rag.answer.facts import facts_of
 from rag.answer.question import Question
-from rag.answer.support import Signals, asks_next, has_expected_type
+from rag.answer.support import Signals, has_expected_type
 from rag.retrieve.lexical import stem
 from rag.types import Document, Hit
 
@@ -74,7 +74,7 @@ def type_gap(question: Question, ev: Evidence, hits: Sequence[Hit]) -> str:
     asked = facts_of(question.wording, question.tokens, ev.lexicon)
     if not about or any(has_expected_type(question, asked, ev.facts(sid)) for sid in about):
         return ""
-    if asks_next(question):
+    if question.asks_next:
         wanted = "a date still to come"  # they may well date what is past
     names = present_names(question)
     if not names:

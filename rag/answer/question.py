@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from rag.answer.lexicon import Lexicon
 from rag.retrieve.lexical import STOPWORDS, stem, tokenize
-from rag.text.gazetteer import MONTHS
+from rag.text.gazetteer import COUNT_MODIFIERS, COUNTRIES, DEMONYMS, MONTHS
 
 # Expected answer types, checked in this order (the first that matches wins).
 _TYPE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -75,6 +75,8 @@ class Question:
     excluded: tuple[str, ...] = ()  # tokens after "besides"/"other than": known to the asker, not asked
     authorship: str = ""  # "written" or "edited" when it asks who wrote or edited a piece
     polar: bool = False  # a yes/no question: a sentence giving another value than asked answers "no"
+    asks_next: bool = False  # a date still to come: "when is the next conference"
+    counted: str = ""  # what "how many" counts: "country" in "how many countries signed"
 
     @property
     def wording(self) -> str:
@@ -101,6 +103,8 @@ def analyse(text: str, lexicon: Lexicon) -> Question:
         excluded=excluded_tokens(wording),
         authorship=authorship(wording) if expected == "person" else "",  # not "what did the author argue"
         polar=polar,
+        asks_next=expected == "date" and bool(_NEXT_ASKED.search(wording)),
+        counted=counted_word(wording, tokens),
     )
 
 
@@ -167,6 +171,29 @@ def _correct(text: str, lexicon: Lexicon) -> str:
 
     out = re.sub(r"[^\W\d_]+", fix, text)
     return out if changed else ""
+
+
+# "when is the next summit" asks for an occurrence still to come. Not "will" alone: "when will the
+# law take effect" is answered by "it takes effect on 1 January 2027".
+_NEXT_ASKED = re.compile(r"\b(?:next|upcoming|forthcoming)\b", re.I)
+_MANY = re.compile(r"\bmany\s+([^\W\d_]+)")
+
+
+def counted_word(wording: str, tokens: tuple[str, ...]) -> str:
+    """What "how many" counts: the first word after "many" that is no number, or the one after it
+    when that one only qualifies it ("how many new members", "how many AI labs", "how many US
+    states"); none when a function word follows "many" ("how many were killed") or the count is a
+    share ("how many percent")."""
+    after = _MANY.search(wording.casefold())
+    if after is None or after.group(1) in STOPWORDS or after.group(1) in ("percent", "per"):
+        return ""
+    rest = tokens[tokens.index("many") + 1 :] if "many" in tokens else ()
+    words = [t for t in rest if not t.isdigit()]
+    while len(words) > 1 and (
+        len(words[0]) <= 3 or words[0] in COUNT_MODIFIERS or words[0] in COUNTRIES or words[0] in DEMONYMS
+    ):
+        words = words[1:]
+    return words[0] if words else ""
 
 
 def _entities(wording: str, tokens: tuple[str, ...], lexicon: Lexicon) -> tuple[str, ...]:

@@ -11,8 +11,7 @@ from dataclasses import dataclass
 from rag.answer.facts import Facts, token_countries
 from rag.answer.lexicon import Lexicon
 from rag.answer.question import Question
-from rag.retrieve.lexical import STOPWORDS
-from rag.text.gazetteer import COUNT_MODIFIERS, MONTHS
+from rag.text.gazetteer import MONTHS
 
 # Factor for a sentence without a span of the expected type that the question does not already
 # contain ("how many delegates" is not answered by a sentence without a number). 0.25: main dev
@@ -224,32 +223,6 @@ def support_factor(s: Signals) -> float:
     return factor * ENTITY_ELSEWHERE**s.entity_elsewhere * ENTITY_ABSENT**s.entity_absent
 
 
-# "when is the next summit": the question asks for an occurrence still to come. Not "will" alone:
-# "when will the law take effect" is answered by "it takes effect on 1 January 2027".
-NEXT_ASKED = re.compile(r"\b(?:next|upcoming|forthcoming)\b", re.I)
-
-
-def asks_next(question: Question) -> bool:
-    return question.expected == "date" and bool(NEXT_ASKED.search(question.wording))
-
-
-def _counted(question: Question) -> str:
-    """What "how many" counts: the first word after "many" that is no number, or the one after it
-    when that one only qualifies it ("how many new members", "how many AI labs", "how many US
-    states"); none when a function word follows "many" ("how many were killed") or the count is a
-    share ("how many percent")."""
-    after = re.search(r"\bmany\s+([^\W\d_]+)", question.wording.casefold())
-    if after is None or after.group(1) in STOPWORDS or after.group(1) in ("percent", "per"):
-        return ""
-    rest = question.tokens[question.tokens.index("many") + 1 :] if "many" in question.tokens else ()
-    words = [t for t in rest if not t.isdigit()]
-    while len(words) > 1 and (
-        len(words[0]) <= 3 or words[0] in COUNT_MODIFIERS or words[0] in token_countries(words[:1])
-    ):
-        words = words[1:]
-    return words[0] if words else ""
-
-
 def requested_count(asked: Facts) -> int:
     """The count a list question asks for ("List the six principles" → 6), or 0."""
     counts = [int(q) for q in asked.quantities if q.isdigit() and int(q) <= 50]
@@ -259,7 +232,7 @@ def requested_count(asked: Facts) -> int:
 def has_expected_type(question: Question, asked: Facts, facts: Facts) -> bool:
     """The sentence holds a span of the expected type that the question does not already hold."""
     kind = question.expected
-    if kind == "date" and asks_next(question) and not facts.future:
+    if question.asks_next and not facts.future:
         return False  # "when is the next conference": the date of the last one is no answer
     if kind == "date":
         new = facts.dates - asked.dates
@@ -271,8 +244,7 @@ def has_expected_type(question: Question, asked: Facts, facts: Facts) -> bool:
         counts = {q for q in facts.quantities - asked.quantities if not q.endswith(_RANK_ENDINGS)}  # no rank
         if kind == "number" and "many" in question.tokens and not _CURRENCIES & {*question.tokens}:
             counts -= facts.amounts  # "how many chips" is a count: "$8 billion" is no answer
-            counted = _counted(question)
-            if counted and not facts.has(counted):
+            if question.counted and not facts.has(question.counted):
                 return False  # "how many countries signed" is not answered by "11 proposals"
         return bool(counts) and (kind == "number" or facts.money)
     if kind == "list":  # "the six principles one by one" is not answered by a series of three
