@@ -146,3 +146,20 @@ def test_words_that_look_like_values_are_none() -> None:
     assert _holds("How many yuan did it cost?", "It cost 5 million yuan.")  # money asked in a count
     assert numbers("it may rain") == set() and numbers("In May 2025") == {"may", "2025"}
     assert numbers("sixty first-time buyers") == {"60"}
+
+
+def test_a_question_for_a_named_body_or_thing_wants_a_name_it_does_not_give() -> None:
+    assert expected_type("what new bodies does china want to create") == "organisation"
+    assert expected_type("Which company made Spectre?") == "name"
+    assert expected_type("what un thing does it align with") == "name"
+    assert expected_type("What do both documents say about it?") is None  # no qualifier is a function word
+    bodies = "what new bodies does china want to create"
+    assert not _holds(bodies, "China's plan to lead global AI standards through new international bodies.")
+    assert not _holds(bodies, "It reflects China's Global AI Governance Action Plan.")  # a name, but of no body
+    assert _holds(bodies, "It proposes new entities such as the International AI Science Group.")
+    thing = "what un thing does it align with"
+    assert not _holds(thing, "This plan aligns with UN frameworks.")  # the only name is the question's
+    assert _holds(thing, "It aligns with the objectives of the UN's Global Digital Compact.")
+    assert _holds("Which company produces the iPod?", "The iPod is made by Apple.")
+    # a sentence's first word is capitalised by position, and an initialism alone names nothing here
+    assert not _holds("Which company produces the iPod?", "Engineers produce the iPod with AI tools.")

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 
 from rag.answer.lexicon import PREFIX_LETTERS, Lexicon
-from rag.retrieve.lexical import stem
+from rag.retrieve.lexical import stem, tokenize
 from rag.text.gazetteer import (
     AMBIGUOUS_MONTHS,
     COUNTRIES,
@@ -88,6 +88,8 @@ class Facts:
     days: frozenset[str] = frozenset()  # days of a month: "26" in "July 26" and "26 July"
     amounts: frozenset[str] = frozenset()  # the numbers of amounts of money ("8", "billion" in "$8 billion")
     future: bool = False  # speaks of what is to come ("will", "next", "is scheduled to")
+    names: frozenset[str] = frozenset()  # tokens of words written as names (not a sentence's first alone)
+    organisations: frozenset[str] = frozenset()  # tokens of names with a word like "Group" or "Council"
 
     def has(self, token: str) -> bool:
         return token in self.tokens or (len(token) >= PREFIX_MATCH and token[:PREFIX_MATCH] in self.prefixes)
@@ -109,10 +111,35 @@ def facts_of(text: str, tokens: Sequence[str], lexicon: Lexicon) -> Facts:
         byline=bool(byline_kind(text)) and bool(found_people),
         list_items=series_length(text),
         future=bool(FUTURE.search(text)),
+        names=frozenset(t for run in name_runs(text) for t in run),
+        organisations=frozenset(t for run in name_runs(text) if ORGANISATION_WORDS & {*run} for t in run),
         qualified=frozenset(stem(m.group(1).casefold()) for m in _QUALIFIED.finditer(text)),
         days=frozenset(days_of_month(text)),
         amounts=frozenset(n for m in _AMOUNT.finditer(text) for n in numbers(m.group())),
     )
+
+
+_CAPITAL_WORD = re.compile(r"\b[A-Z][\w'’.-]*")
+
+
+def name_runs(text: str) -> list[list[str]]:
+    """The tokens of each name a text writes: runs of two or more capitalised words ("Global Digital
+    Compact", "International AI Science Group"), and a single capitalised word inside the sentence
+    unless it is an initialism ("Apple", "Xinhua"; not "AI", which a corpus about AI writes everywhere,
+    nor the sentence's first word, capitalised by position)."""
+    words = list(_CAPITAL_WORD.finditer(text))
+    lead = len(text) - len(text.lstrip(" \"'“‘("))
+    out: list[list[str]] = []
+    run: list[str] = []
+    for i, m in enumerate(words):
+        run.append(m.group())
+        if i + 1 < len(words) and text[m.end() : words[i + 1].start()].strip() == "":
+            continue
+        alone = run[0]
+        if len(run) > 1 or (m.start() > lead and not alone[:2].isupper()):
+            out.append([t for w in run for t in tokenize(w)])
+        run = []
+    return out
 
 
 def series_length(text: str) -> int:

@@ -12,6 +12,18 @@ from rag.answer.lexicon import Lexicon
 from rag.retrieve.lexical import STOPWORDS, stem, tokenize
 from rag.text.gazetteer import COUNT_MODIFIERS, COUNTRIES, DEMONYMS, MONTHS
 
+# "What new bodies does it create", "which company made it", "what UN thing does it align with":
+# the answer is a name (the International AI Science Group, Apple), not a sentence about bodies; a
+# body, an organisation or a group is named with a word like "Group" or "Council". Up to two
+# qualifiers before the kind, none a function word ("what do both documents say" asks no name).
+_QUALIFIERS = (
+    r"\b(?:what|which)\s+(?:(?!(?:do|does|did|is|are|was|were|the|a|an|of|to|has|have|had|can|will|would|should)\b)"
+    r"[\w'-]+\s+){0,2}?"
+)
+_ORGANISATION_KIND = re.compile(
+    _QUALIFIERS + r"(?:bod(?:y|ies)|organi[sz]ations?|institutions?|agenc(?:y|ies)|entit(?:y|ies)|groups?)\b"
+)
+_NAMED_KIND = re.compile(_QUALIFIERS + r"(?:treat(?:y|ies)|agreements?|compacts?|compan(?:y|ies)|things?)\b")
 # Expected answer types, checked in this order (the first that matches wins).
 _TYPE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("list", re.compile(r"^(list|enumerate|name)\b|\bone by one\b|\b(list|name) (all|each|every)\b")),
@@ -30,6 +42,8 @@ _TYPE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
     ("place", re.compile(r"\bwhere\b|\b(what|which|in what|in which) (city|place|venue|location)\b")),
+    ("organisation", _ORGANISATION_KIND),
+    ("name", _NAMED_KIND),
 )
 # "What else does X reflect besides tech ambitions?": the words after "besides" are what the asker
 # already knows, so a sentence restating them is not the answer (the phrase ends at a comma, a
@@ -68,7 +82,7 @@ class Question:
     text: str  # as asked (cleaned)
     corrected: str  # the question with spelling fixed against the corpus ('' when nothing changed)
     tokens: tuple[str, ...]  # lexical tokens of the corrected question
-    expected: str | None  # date, number, money, person, place, country, list, yesno, or None (open)
+    expected: str | None  # date, number, money, person, place, country, list, organisation, name, yesno or None
     entities: tuple[str, ...]  # tokens that name things: written as names here or in the corpus
     unknown: tuple[str, ...]  # content tokens the corpus never uses, even after correction
     script: str  # the question's dominant writing system, e.g. LATIN, CJK, CYRILLIC

@@ -257,4 +257,8 @@ def has_expected_type(question: Question, asked: Facts, facts: Facts) -> bool:
         )  # "in Shanghai", "at Tsinghua": not "China announces"
     if kind == "person":
         return facts.byline or bool(facts.people - asked.people)
+    if kind == "organisation":  # "what new bodies": a name not in the question ("the International AI Science Group")
+        return bool(facts.organisations - asked.tokens)
+    if kind == "name":
+        return bool(facts.names - asked.tokens)
     return True
