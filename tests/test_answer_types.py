@@ -163,3 +163,22 @@ def test_a_question_for_a_named_body_or_thing_wants_a_name_it_does_not_give() ->
     assert _holds("Which company produces the iPod?", "The iPod is made by Apple.")
     # a sentence's first word is capitalised by position, and an initialism alone names nothing here
     assert not _holds("Which company produces the iPod?", "Engineers produce the iPod with AI tools.")
+
+
+def test_a_quoted_word_or_an_asked_rank_must_be_in_the_sentence() -> None:
+    from rag.answer.required import lacks_required, required_words
+
+    counts = 'Words such as "cooperation" and "exchange" occur 21 times.'
+    asked = required_words("how many times does the word security appear in the plan")
+    assert asked == ("security",)
+    assert lacks_required(asked, facts_of(counts, tokenize(counts), LEXICON))
+    held = 'The word "security" appears 4 times.'
+    assert not lacks_required(asked, facts_of(held, tokenize(held), LEXICON))
+    first = required_words("when was the first world ai conference held")
+    assert first == ("first",)
+    last = "On July 26, the 2025 World Artificial Intelligence Conference released the plan."
+    assert lacks_required(first, facts_of(last, tokenize(last), LEXICON))
+    inaugural = "The inaugural conference was held in 2018."
+    assert not lacks_required(first, facts_of(inaugural, tokenize(inaugural), LEXICON))
+    assert required_words('what does it say about "digital sovereignty"') == ("digital", "sovereignty")
+    assert required_words("what does it say about the plan") == ()

@@ -387,3 +387,26 @@ def test_review_edge_cases_of_the_answer_rules() -> None:
     assert authorship("What does the author of the commentary argue?") == "written"  # the phrase alone…
     assert analyse("What does the author of the commentary argue?", Lexicon({})).authorship == ""  # …not who
     assert analyse("Who is the author of the commentary?", Lexicon({})).authorship == "written"
+
+
+def test_short_slips_are_fixed_and_function_words_are_no_content() -> None:
+    lexicon = Lexicon({"time": 3, "word": 2, "plan": 4, "action": 2})
+    # the stem "tim" is too short to correct, the word "tims" is not; "teh" is a slip of "the"
+    assert analyse("how many tims does it say teh word", lexicon).corrected == "how many time does it say the word"
+    assert analyse("hwo made it", lexicon).corrected == ""  # "how" or "who": left alone
+    assert "what" not in analyse("whats the plan", lexicon).tokens  # "whats" is "what", no content word
+
+
+def test_countries_and_well_known_bodies_are_names_however_written() -> None:
+    lexicon = Lexicon({"plan": 4, "china": 3})
+    assert analyse("did russia endorse the plan", lexicon).entities == ("russia",)
+    assert set(analyse("what does the eu ai act require", lexicon).entities) == {"eu"}
+    assert analyse("can you tell us about the plan", lexicon).entities == ()  # "us" is no country here
+    assert analyse("what did openai say about the plan", lexicon).unknown == ("openai",)
+    assert "openai" in analyse("what did openai say about the plan", lexicon).entities
+
+
+def test_an_amount_asked_by_its_name_wants_money() -> None:
+    assert expected_type("whats the budget of tsinghuas institute") == "money"
+    assert expected_type("whats chinas ai investment target for 2030") == "money"
+    assert expected_type("What does the plan say about investment?") is None

@@ -8,9 +8,10 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from rag.answer.lexicon import Lexicon
+from rag.answer.lexicon import MIN_CORRECTABLE, Lexicon, english_stems
+from rag.answer.required import required_words
 from rag.retrieve.lexical import STOPWORDS, stem, tokenize
-from rag.text.gazetteer import COUNT_MODIFIERS, COUNTRIES, DEMONYMS, MONTHS
+from rag.text.gazetteer import COUNT_MODIFIERS, COUNTRIES, DEMONYMS, KNOWN_NAMES, MONTHS
 
 # "What new bodies does it create", "which company made it", "what UN thing does it align with":
 # the answer is a name (the International AI Science Group, Apple), not a sentence about bodies; a
@@ -33,6 +34,14 @@ _TYPE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(r"\bhow much\b.*\b(money|fund\w*|invest\w*|spen[dt]\w*|cost\w*|budget\w*|pa(y|id)\w*|worth)\b"),
     ),
     ("money", re.compile(r"\bhow much (money|funding|investment)\b")),
+    # "what's the budget of the institute", "China's investment target for 2030": an amount, asked by its name
+    (
+        "money",
+        re.compile(
+            r"\bwhat(?:'?s| is| was| are| were)?\b.*"
+            r"\b(?:budget|funding|cost|price|salary|revenue|fee|investment target|investment goal)s?\b"
+        ),
+    ),
     ("number", re.compile(r"\bhow (much|many)\b|\b(what|which) (number|percentage|percent|share|amount)\b")),
     ("date", re.compile(r"\bwhen\b|\b(what|which) (year|date|day|month)\b|\bsince when\b")),
     (
@@ -91,6 +100,7 @@ class Question:
     polar: bool = False  # a yes/no question: a sentence giving another value than asked answers "no"
     asks_next: bool = False  # a date still to come: "when is the next conference"
     counted: str = ""  # what "how many" counts: "country" in "how many countries signed"
+    required: tuple[str, ...] = ()  # words it quotes or ranks by: "security" in "the word security"
 
     @property
     def wording(self) -> str:
@@ -101,7 +111,7 @@ class Question:
 def analyse(text: str, lexicon: Lexicon) -> Question:
     corrected = _correct(text, lexicon)
     wording = corrected or text
-    tokens = tuple(tokenize(wording))
+    tokens = tuple(t for t in tokenize(wording) if t not in STOPWORDS)  # "whats" → "what", no content word
     expected = expected_type(wording)
     polar = expected == "yesno"
     if polar and _place_slot(wording, lexicon):
@@ -119,6 +129,7 @@ def analyse(text: str, lexicon: Lexicon) -> Question:
         polar=polar,
         asks_next=expected == "date" and bool(_NEXT_ASKED.search(wording)),
         counted=counted_word(wording, tokens),
+        required=required_words(wording),
     )
 
 
@@ -173,6 +184,11 @@ def _correct(text: str, lexicon: Lexicon) -> str:
         if word.casefold() in STOPWORDS:
             return word
         correction = lexicon.correct(token)
+        if correction is None and len(token) < MIN_CORRECTABLE <= len(word):
+            token = word.casefold()  # "tims" is "times", though its stem "tim" is too short to correct
+            correction = lexicon.correct(token)
+        if correction is None and not lexicon.knows(token):
+            correction = function_word(token)  # "teh" → "the", "wat" → "what"
         if correction is None:
             return word
         changed = True
@@ -185,6 +201,17 @@ def _correct(text: str, lexicon: Lexicon) -> str:
 
     out = re.sub(r"[^\W\d_]+", fix, text)
     return out if changed else ""
+
+
+def function_word(word: str) -> str | None:
+    """The one function word a short unknown word is a slip of: two letters swapped ("teh", "hte")
+    or one left out ("wat", "wich"); None when it is an English word or several fit ("hwo")."""
+    if len(word) > 4 or not word.isalpha() or word in english_stems():
+        return None
+    swapped = {word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(len(word) - 1)}
+    inserted = {word[:i] + c + word[i:] for i in range(len(word) + 1) for c in "abcdefghijklmnopqrstuvwxyz"}
+    found = (swapped | inserted) & STOPWORDS
+    return found.pop() if len(found) == 1 else None
 
 
 # "when is the next summit" asks for an occurrence still to come. Not "will" alone: "when will the
@@ -211,9 +238,12 @@ def counted_word(wording: str, tokens: tuple[str, ...]) -> str:
 
 
 def _entities(wording: str, tokens: tuple[str, ...], lexicon: Lexicon) -> tuple[str, ...]:
-    """Tokens written capitalised after the first word, tokens the corpus writes as names, and numbers."""
+    """Tokens written capitalised after the first word, tokens the corpus writes as names, countries,
+    their peoples and well-known bodies however written ("did russia endorse it", "the eu ai act"),
+    and numbers."""
     capitalised = {t for m in _CAPITALISED.finditer(wording) if m.start() > 0 for t in tokenize(m.group())}
-    return tuple(t for t in dict.fromkeys(tokens) if t in capitalised or t in lexicon.names or t.isdigit())
+    named = capitalised | lexicon.names | (COUNTRIES - {"us"}) | DEMONYMS.keys() | KNOWN_NAMES  # not "tell us"
+    return tuple(t for t in dict.fromkeys(tokens) if t in named or t.isdigit())
 
 
 def dominant_script(text: str) -> str:

@@ -58,3 +58,10 @@ COUNT_MODIFIERS = _words(
     """new old other more different major key top large small big senior junior foreign local national
     international global regional public private former current additional separate"""
 )
+# International bodies and technology companies that casual questions write in lower case ("what
+# does the eu ai act require", "what did openai say"): names, so a corpus that never uses them
+# cannot answer about them. Only words that are no ordinary English word ("meta", "apple" are left out).
+KNOWN_NAMES = _words(
+    """eu nato oecd wto imf asean brics unesco itu apec g7 g20 openai nvidia google microsoft anthropic deepseek
+    baidu alibaba tencent huawei ibm intel amd tsmc samsung"""
+)
