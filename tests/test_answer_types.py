@@ -182,3 +182,57 @@ def test_a_quoted_word_or_an_asked_rank_must_be_in_the_sentence() -> None:
     assert not lacks_required(first, facts_of(inaugural, tokenize(inaugural), LEXICON))
     assert required_words('what does it say about "digital sovereignty"') == ("digital", "sovereignty")
     assert required_words("what does it say about the plan") == ()
+
+
+def _signals(question: str, sentence: str, before: str = "", lexicon: Lexicon = LEXICON):  # type: ignore[no-untyped-def]
+    from rag.answer.support import asking, signals_for
+
+    q = analyse(question, lexicon)
+    ask = asking(q, facts_of(q.wording, q.tokens, lexicon), lexicon, {}, 3.0)
+    leaned = facts_of(before, tokenize(before), lexicon) if before else None
+    return signals_for(ask, facts_of(sentence, tokenize(sentence), lexicon), leaned=leaned)
+
+
+def test_a_sentence_that_only_restates_the_question_is_no_answer() -> None:
+    why = "why does the commentary say the geopolitical undertones are unmistakable?"
+    assert _signals(why, "The geopolitical undertones are unmistakable.").echo
+    assert not _signals(why, "It calls for preventing adversaries from free-riding.").echo
+    # a yes/no question is answered by its restatement
+    assert not _signals("are the geopolitical undertones unmistakable?", "The undertones are unmistakable.").echo
+
+
+def test_a_sentence_referring_back_names_what_the_one_before_names() -> None:
+    question = "how long after the 2023 initiative did the plan come out"
+    before = "In October 2023, China put forward the initiative."
+    now = "Now, less than two years later, the initiative became a plan."
+    alone, leaning = _signals(question, now), _signals(question, now, before)
+    assert alone.entity_elsewhere + alone.entity_absent > 0  # alone it lacks the question's 2023
+    assert leaning.entity_elsewhere + leaning.entity_absent == 0
+    assert _holds(question, now) and not _holds(question, before)  # "how long" wants a length of time
+
+
+def test_a_superlative_an_office_or_its_first_are_conditions_of_the_answer() -> None:
+    biggest = "what is the biggest risk of ai according to the commentary?"
+    assert _signals(biggest, "We must mitigate emerging risks of AI.").required_missing
+    assert not _signals(biggest, "The greatest risk of AI is misuse.").required_missing
+    assert _signals(biggest, "The risk of interest to investors is misuse.").required_missing  # no superlative
+    first = "when will the dialogue hold its first meeting?"
+    assert _signals(first, "The dialogue met in July 2025.").required_missing
+    assert "secretary" in analyse("did the un secretary-general endorse it", Lexicon({"un": 2})).entities
+
+
+def test_a_why_question_that_a_sentence_restates_is_answered_beside_it(tmp_path: Path) -> None:
+    text = (
+        "The plan asks allies to share research.\n"
+        "It calls for preventing rivals from free-riding on innovation and investment.\n"
+        "The geopolitical undertones are unmistakable.\n"
+    )
+    write_corpus(tmp_path / "corpus", {"a.txt": text})
+    config = load_config(tmp_path, embed_model="hashing-256", abstain_threshold=0.05)
+    assistant = Assistant.load(config, HashingEmbedder(256), progress=False)
+    answer = assistant.ask("why are the geopolitical undertones unmistakable?")
+    assert not answer.abstained
+    quotes = [c.quote for c in answer.citations]
+    # the reason is quoted (after the sentence its "It" refers to), the bare restatement is not first
+    assert any(q.startswith("It calls for preventing rivals") for q in quotes), quotes
+    assert not quotes[0].startswith("The geopolitical undertones")

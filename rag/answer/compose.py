@@ -10,6 +10,7 @@ import numpy as np
 
 from rag.answer.evidence import Evidence
 from rag.answer.facts import Facts, facts_of
+from rag.answer.neighbours import after_restatements, explains, leaned_on
 from rag.answer.question import Question
 from rag.answer.scope import Scope, scoped_documents
 from rag.answer.support import Signals, asking, signals_for, support_factor
@@ -63,22 +64,28 @@ def score_sentences(
     candidates = _candidates(ev, hits, question, scope)
     # one matrix product for all candidates: a row read and a dot product per sentence cost more
     similarity = np.asarray(ev.sentence_vectors[[c[0] for c in candidates]]) @ qvec if candidates else []
-    for (sid, chunk, rank, floor), cosine in zip(candidates, similarity, strict=True):
+
+    def one(sid: int, chunk: str, rank: int, floor: float, cosine: float) -> Scored | None:
         sent, facts = ev.sentences[sid], ev.facts(sid)
         byline = question is not None and question.expected == "person" and facts.byline
         if (len(sent.text) < min_chars or is_heading(sent.text)) and not byline:
-            continue
-        dense = float(cosine)
+            return None
         lexical = soft_overlap(weights, facts)
-        blend = max(floor, SENTENCE_DENSE_SHARE * dense + (1 - SENTENCE_DENSE_SHARE) * lexical)
+        blend = max(floor, SENTENCE_DENSE_SHARE * cosine + (1 - SENTENCE_DENSE_SHARE) * lexical)
         other = bool(scope.documents) and sent.doc_id not in scope.documents
-        sig = signals_for(ask, facts, other) if ask else None
+        leaned = leaned_on(ev, sid)
+        sig = signals_for(ask, facts, other, leaned) if ask else None
         if sig and byline and question is not None and question.authorship:
             # A byline stands for its whole piece: the names asked about are the piece's, not its own.
             sig = replace(sig, entity_elsewhere=0.0)
         factor = support_factor(sig) if sig else 1.0
-        score = blend * factor * (1 + RANK_PRIOR / rank)
-        scored.append(Scored(sent, score, dense, lexical, chunk, factor, rank, sig))
+        return Scored(sent, blend * factor * (1 + RANK_PRIOR / rank), cosine, lexical, chunk, factor, rank, sig)
+
+    for (sid, chunk, rank, floor), cosine in zip(candidates, similarity, strict=True):
+        if (item := one(sid, chunk, rank, floor, float(cosine))) is not None:
+            scored.append(item)
+    if question is not None and explains(question):
+        scored = after_restatements(scored, ev, one, qvec, RANK_PRIOR)
     return sorted(scored, key=lambda s: -s.score)
 
 

@@ -54,6 +54,17 @@ _QUALIFIED = re.compile(r"\b(?:vice|deputy|former|interim|honorary)[\s-]+([^\W\d
 _US_CASUAL = re.compile(r"\bthe us\b|\bus[- ]china\b|\bchina[- ](?:and[- ])?us\b")
 _US = re.compile(r"\bU\.S\.(?:A\.)?|\bUSA?\b|\bUnited States\b|\bAmerica\b")
 _PLACE = re.compile(r"\b(?:in|at|from|near)\s+(?:the\s+)?([A-Z][^\W\d_]+)")
+_DURATION = re.compile(
+    r"\b(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|several|few|many)[- ]"
+    r"(?:hours?|days?|weeks?|months?|years?|decades?)\b",
+    re.I,
+)
+# Superlatives and ranking words, for "what is the biggest risk" (rag/answer/required.py).
+_RANKING = re.compile(
+    r"\b(?:(?!(?:inter|inv|sugg|requ|w|r|t|for|hon|mod|prot|manif|cont|dig|harv|arr|ing|n|qu|cr)est\b)\w{2,}est"
+    r"|most|least|top|primary|chief|foremost|paramount|ultimate|central|key|main|major|leading)\b",
+    re.IGNORECASE,
+)
 _MONEY = re.compile(r"[$€£¥]\s?\d|\b\d[\d.,]*\s*(?:billion|million|trillion)\b|\b(?:dollars?|yuan|euros?)\b", re.I)
 # An amount of money with its number and scale ("$8 billion", "5 million yuan"): no count of things.
 _AMOUNT = re.compile(
@@ -90,6 +101,8 @@ class Facts:
     future: bool = False  # speaks of what is to come ("will", "next", "is scheduled to")
     names: frozenset[str] = frozenset()  # tokens of words written as names (not a sentence's first alone)
     organisations: frozenset[str] = frozenset()  # tokens of names with a word like "Group" or "Council"
+    duration: bool = False  # a length of time: "two years later", "for three months", "a five-week shoot"
+    ranking: bool = False  # a superlative or a ranking word ("greatest", "most", "key", "primary")
 
     def has(self, token: str) -> bool:
         return token in self.tokens or (len(token) >= PREFIX_MATCH and token[:PREFIX_MATCH] in self.prefixes)
@@ -111,6 +124,8 @@ def facts_of(text: str, tokens: Sequence[str], lexicon: Lexicon) -> Facts:
         byline=bool(byline_kind(text)) and bool(found_people),
         list_items=series_length(text),
         future=bool(FUTURE.search(text)),
+        duration=bool(_DURATION.search(text)),
+        ranking=bool(_RANKING.search(text)),
         names=frozenset(t for run in name_runs(text) for t in run),
         organisations=frozenset(t for run in name_runs(text) if ORGANISATION_WORDS & {*run} for t in run),
         qualified=frozenset(stem(m.group(1).casefold()) for m in _QUALIFIED.finditer(text)),

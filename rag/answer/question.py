@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from rag.answer.lexicon import MIN_CORRECTABLE, Lexicon, english_stems
 from rag.answer.required import required_words
 from rag.retrieve.lexical import STOPWORDS, stem, tokenize
-from rag.text.gazetteer import COUNT_MODIFIERS, COUNTRIES, DEMONYMS, KNOWN_NAMES, MONTHS
+from rag.text.gazetteer import COUNT_MODIFIERS, COUNTRIES, DEMONYMS, KNOWN_NAMES, MONTHS, ROLE_WORDS
 
 # "What new bodies does it create", "which company made it", "what UN thing does it align with":
 # the answer is a name (the International AI Science Group, Apple), not a sentence about bodies; a
@@ -42,6 +42,7 @@ _TYPE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\b(?:budget|funding|cost|price|salary|revenue|fee|investment target|investment goal)s?\b"
         ),
     ),
+    ("duration", re.compile(r"\bhow long\b")),
     ("number", re.compile(r"\bhow (much|many)\b|\b(what|which) (number|percentage|percent|share|amount)\b")),
     ("date", re.compile(r"\bwhen\b|\b(what|which) (year|date|day|month)\b|\bsince when\b")),
     (
@@ -91,7 +92,9 @@ class Question:
     text: str  # as asked (cleaned)
     corrected: str  # the question with spelling fixed against the corpus ('' when nothing changed)
     tokens: tuple[str, ...]  # lexical tokens of the corrected question
-    expected: str | None  # date, number, money, person, place, country, list, organisation, name, yesno or None
+    expected: (
+        str | None
+    )  # date, duration, number, money, person, place, country, list, organisation, name, yesno or None
     entities: tuple[str, ...]  # tokens that name things: written as names here or in the corpus
     unknown: tuple[str, ...]  # content tokens the corpus never uses, even after correction
     script: str  # the question's dominant writing system, e.g. LATIN, CJK, CYRILLIC
@@ -239,10 +242,10 @@ def counted_word(wording: str, tokens: tuple[str, ...]) -> str:
 
 def _entities(wording: str, tokens: tuple[str, ...], lexicon: Lexicon) -> tuple[str, ...]:
     """Tokens written capitalised after the first word, tokens the corpus writes as names, countries,
-    their peoples and well-known bodies however written ("did russia endorse it", "the eu ai act"),
-    and numbers."""
+    their peoples, well-known bodies and offices however written ("did russia endorse it", "the eu ai
+    act", "the un secretary-general"; "tell us" names no country), and numbers."""
     capitalised = {t for m in _CAPITALISED.finditer(wording) if m.start() > 0 for t in tokenize(m.group())}
-    named = capitalised | lexicon.names | (COUNTRIES - {"us"}) | DEMONYMS.keys() | KNOWN_NAMES  # not "tell us"
+    named = capitalised | lexicon.names | (COUNTRIES - {"us"}) | DEMONYMS.keys() | KNOWN_NAMES | ROLE_WORDS
     return tuple(t for t in dict.fromkeys(tokens) if t in named or t.isdigit())
 
 

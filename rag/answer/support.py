@@ -8,7 +8,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from rag.answer.facts import Facts, token_countries
+from rag.answer.facts import PREFIX_MATCH, Facts, token_countries
 from rag.answer.lexicon import Lexicon
 from rag.answer.question import Question
 from rag.answer.required import lacks_required
@@ -60,6 +60,10 @@ RELATIVE_ONLY = 0.6
 # security", "the first conference"; rag/answer/required.py): it is about another word or another
 # occurrence, a swap as costly as NUMBER_SWAPPED (main dev level from 0.5 to 0.2).
 REQUIRED_MISSING = 0.3
+# Factor for a sentence that only restates the question ("why are the undertones unmistakable?"
+# answered by "The geopolitical undertones are unmistakable."): every word of it is the question's, so
+# it tells nothing the asker did not say. Not for a yes/no question, which a restatement answers.
+ECHO = 0.3
 _RANK_ENDINGS = ("st", "nd", "rd", "th")
 _CURRENCIES = frozenset(["dollar", "yuan", "euro", "pound", "yen", "rupee"])  # "how many yuan" wants money
 _TIME_UNITS = frozenset(["day", "week", "month", "year"])
@@ -102,6 +106,7 @@ class Signals:
     number_swapped: bool = False  # the question's year, month, day, rank or count replaced by another
     relative_only: bool = False  # a date question met only by a relative date ("three days prior")
     required_missing: bool = False  # lacks a word the question quotes or its rank ("the first")
+    echo: bool = False  # every word of the sentence is the question's: a restatement, no answer
 
 
 @dataclass(frozen=True)
@@ -116,6 +121,7 @@ class Asking:
     countries: Mapping[str, str]  # the country a name denotes ("american" → "us"), met in any spelling
     aside: frozenset[str]  # what the question sets aside ("besides X")
     tokens: frozenset[str]
+    prefixes: frozenset[str]  # first PREFIX_MATCH letters of the longer tokens
     answered: frozenset[int] = frozenset()  # value kinds the question asks for (answered_kinds)
     gives_values: bool = False  # the question states a year, month, day or rank (value_kinds)
 
@@ -135,16 +141,23 @@ def asking(question: Question, asked: Facts, lexicon: Lexicon, idf: dict[str, fl
         countries,
         aside,
         frozenset(question.tokens),
+        frozenset(t[:PREFIX_MATCH] for t in question.tokens if len(t) >= PREFIX_MATCH),
         answered_kinds(question),
         any(value_kinds(asked)),
     )
 
 
-def signals_for(a: Asking, facts: Facts, other_document: bool = False) -> Signals:
-    """What one sentence lacks of what `a` asks."""
+def signals_for(a: Asking, facts: Facts, other_document: bool = False, leaned: Facts | None = None) -> Signals:
+    """What one sentence lacks of what `a` asks; `leaned` are the facts of the sentence before it
+    when it leans on that one for what it speaks of ("Now, less than two years later, …" after "In
+    October 2023, …"): the names and numbers it refers back to count as its own."""
     total = sum(w for _, w in a.predicate)
     covered = sum(w for t, w in a.predicate if facts.has(t)) / total if total else 1.0
-    missing = [(known, weight) for e, known, weight in a.entities if not _names(a, e, facts)]
+    missing = [
+        (known, weight)
+        for e, known, weight in a.entities
+        if not _names(a, e, facts) and not (leaned is not None and _names(a, e, leaned))
+    ]
     asked, polar = a.asked, a.question.polar  # "was it in 2024?" is answered "no" by the 2025 sentence
     return Signals(
         type_missing=not has_expected_type(a.question, asked, facts),
@@ -161,7 +174,13 @@ def signals_for(a: Asking, facts: Facts, other_document: bool = False) -> Signal
         number_swapped=not polar and a.gives_values and number_swapped(asked, facts, a.answered),
         relative_only=a.question.expected == "date" and facts.dates - asked.dates == {"relative"},
         required_missing=lacks_required(a.question.required, facts),
+        echo=not polar and bool(facts.tokens) and all(_asked(a, t) for t in facts.tokens),
     )
+
+
+def _asked(a: Asking, token: str) -> bool:
+    """The question has the token, or another form of it (same first letters)."""
+    return token in a.tokens or (len(token) >= PREFIX_MATCH and token[:PREFIX_MATCH] in a.prefixes)
 
 
 def _country_swapped(asked: Facts, facts: Facts) -> bool:
@@ -229,6 +248,8 @@ def support_factor(s: Signals) -> float:
         factor *= RELATIVE_ONLY
     if s.required_missing:
         factor *= REQUIRED_MISSING
+    if s.echo:
+        factor *= ECHO
     factor *= PREDICATE_MISSING + (1 - PREDICATE_MISSING) * s.predicate
     return factor * ENTITY_ELSEWHERE**s.entity_elsewhere * ENTITY_ABSENT**s.entity_absent
 
@@ -248,6 +269,8 @@ def has_expected_type(question: Question, asked: Facts, facts: Facts) -> bool:
         new = facts.dates - asked.dates
         # "What year …" wants a year: "two years later" dates a thing relative to another, not in one.
         return any(d.isdigit() for d in new) if _YEAR_ASKED.search(question.wording.casefold()) else bool(new)
+    if kind == "duration":  # "how long after the initiative": "less than two years later"
+        return facts.duration
     if kind == "number" and "relative" in facts.dates and _TIME_UNITS & {*question.tokens}:
         return True  # "how many days separated them" is answered by "three days prior"
     if kind in ("number", "money"):

@@ -9,7 +9,7 @@ from rag.query.state import QueryState
 from rag.query.steps import Rerank, Retrieve
 
 # Answer types a sentence either holds or lacks (an open "what"/"why" question has none).
-TYPED = frozenset({"date", "number", "money", "person", "place", "country", "list", "organisation", "name"})
+TYPED = frozenset({"date", "duration", "number", "money", "person", "place", "country", "list", "organisation", "name"})
 # How much deeper a typed question searches when no candidate holds its type: the amount asked for
 # ("how much is China spending") may sit in a passage worded apart from the question ("investments
 # exceeding $8 billion") that the usual depth does not reach.

@@ -65,3 +65,10 @@ KNOWN_NAMES = _words(
     """eu nato oecd wto imf asean brics unesco itu apec g7 g20 openai nvidia google microsoft anthropic deepseek
     baidu alibaba tencent huawei ibm intel amd tsmc samsung"""
 )
+# Offices whose holder a question asks about ("did the un secretary-general endorse it", "what did
+# the president say"): as much a name as the person's, so a corpus that never uses the word cannot
+# be about its holder.
+ROLE_WORDS = _words(
+    """secretary president minister premier chairman chairwoman chairperson ceo ambassador chancellor director
+    dean professor spokesperson spokesman spokeswoman governor senator mayor commissioner"""
+)
