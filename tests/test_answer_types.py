@@ -7,10 +7,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from rag import Assistant, HashingEmbedder, load_config
+from rag.answer.expected import has_expected_type
 from rag.answer.facts import facts_of
 from rag.answer.lexicon import Lexicon
 from rag.answer.question import analyse, expected_type
-from rag.answer.support import has_expected_type
 from rag.query.pipeline import Pipeline
 from rag.query.state import Request
 from rag.query.widen import Widen
@@ -236,3 +236,27 @@ def test_a_why_question_that_a_sentence_restates_is_answered_beside_it(tmp_path:
     # the reason is quoted (after the sentence its "It" refers to), the bare restatement is not first
     assert any(q.startswith("It calls for preventing rivals") for q in quotes), quotes
     assert not quotes[0].startswith("The geopolitical undertones")
+
+
+def test_word_forms_meet_but_words_that_only_start_alike_do_not() -> None:
+    from rag.answer.facts import same_word
+
+    assert same_word("reacted", "reaction") and same_word("transform", "transformation")
+    assert same_word("invest", "investment") and same_word("sustainable", "sustainability")
+    assert not same_word("commission", "commitment") and not same_word("transform", "transparency")
+    sentence = "It reflects China's sustained commitment."
+    assert not facts_of(sentence, tokenize(sentence), LEXICON).has("commission")
+
+
+def test_the_topic_asked_about_must_be_in_the_sentence() -> None:
+    question = "what does the white house plan say about open source?"
+    assert _signals(question, "The White House issued its own plan.").topic_missing
+    assert not _signals(question, "The White House plan backs open-source models.").topic_missing
+    assert not _signals("what does the plan say?", "The plan says little.").topic_missing  # no topic asked
+    assert _signals("what does the plan say about deepfakes", "The plan sets AI safety standards.").topic_missing
+
+
+def test_an_exact_day_a_ministry_or_a_european_body_are_asked_for() -> None:
+    assert expected_type("what exact day in october 2023 was it announced?") == "date"
+    assert expected_type("which chinese ministry drafted the plan?") == "organisation"
+    assert "european" in analyse("what did the european commission say", LEXICON).entities

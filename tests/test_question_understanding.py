@@ -7,10 +7,11 @@ import json
 from rag import Assistant
 from rag.answer.coherence import cohere, dangling
 from rag.answer.compose import Scored
+from rag.answer.expected import has_expected_type
 from rag.answer.facts import facts_of, quantities
 from rag.answer.lexicon import Lexicon, edit_distance
 from rag.answer.question import analyse, dominant_script, expected_type
-from rag.answer.support import ENTITY_ABSENT, has_expected_type
+from rag.answer.support import ENTITY_ABSENT
 from rag.retrieve.lexical import tokenize
 
 

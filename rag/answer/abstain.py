@@ -7,9 +7,10 @@ import re
 from collections.abc import Mapping, Sequence
 
 from rag.answer.evidence import Evidence
+from rag.answer.expected import has_expected_type
 from rag.answer.facts import facts_of
 from rag.answer.question import Question
-from rag.answer.support import Signals, has_expected_type
+from rag.answer.support import Signals
 from rag.retrieve.lexical import stem
 from rag.types import Document, Hit
 

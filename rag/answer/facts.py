@@ -105,7 +105,28 @@ class Facts:
     ranking: bool = False  # a superlative or a ranking word ("greatest", "most", "key", "primary")
 
     def has(self, token: str) -> bool:
-        return token in self.tokens or (len(token) >= PREFIX_MATCH and token[:PREFIX_MATCH] in self.prefixes)
+        """The token, or another form of the word: one sharing its first letters up to an ending
+        ("reacted" ~ "reaction", "invest" ~ "investments"), not a word that only starts alike
+        ("commission" is no "commitment")."""
+        if token in self.tokens:
+            return True
+        if len(token) < PREFIX_MATCH or token[:PREFIX_MATCH] not in self.prefixes:
+            return False
+        return any(same_word(token, t) for t in self.tokens if t[:PREFIX_MATCH] == token[:PREFIX_MATCH])
+
+
+# Two forms of one word differ only in endings: after their longest shared start, the shorter has at
+# most SHORT_ENDING letters left and the longer at most LONG_ENDING ("reacted"/"reaction": 2 and 3,
+# "transform"/"transformation": 0 and 5; "commission"/"commitment": 5 and 5, two words).
+SHORT_ENDING = 3
+LONG_ENDING = 6
+
+
+def same_word(a: str, b: str) -> bool:
+    """Two tokens sharing at least their first PREFIX_MATCH letters are forms of one word."""
+    shared = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
+    short, long = sorted((len(a), len(b)))
+    return shared >= PREFIX_MATCH and short - shared <= SHORT_ENDING and long - shared <= LONG_ENDING
 
 
 def facts_of(text: str, tokens: Sequence[str], lexicon: Lexicon) -> Facts:

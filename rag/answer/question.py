@@ -22,7 +22,9 @@ _QUALIFIERS = (
     r"[\w'-]+\s+){0,2}?"
 )
 _ORGANISATION_KIND = re.compile(
-    _QUALIFIERS + r"(?:bod(?:y|ies)|organi[sz]ations?|institutions?|agenc(?:y|ies)|entit(?:y|ies)|groups?)\b"
+    _QUALIFIERS
+    + r"(?:bod(?:y|ies)|organi[sz]ations?|institutions?|agenc(?:y|ies)|entit(?:y|ies)|groups?|ministr(?:y|ies)"
+    r"|departments?)\b"
 )
 _NAMED_KIND = re.compile(_QUALIFIERS + r"(?:treat(?:y|ies)|agreements?|compacts?|compan(?:y|ies)|things?)\b")
 # Expected answer types, checked in this order (the first that matches wins).
@@ -44,7 +46,10 @@ _TYPE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     ("duration", re.compile(r"\bhow long\b")),
     ("number", re.compile(r"\bhow (much|many)\b|\b(what|which) (number|percentage|percent|share|amount)\b")),
-    ("date", re.compile(r"\bwhen\b|\b(what|which) (year|date|day|month)\b|\bsince when\b")),
+    (
+        "date",
+        re.compile(r"\bwhen\b|\b(what|which)(?: exact| precise| specific)? (year|date|day|month)\b|\bsince when\b"),
+    ),
     (
         "person",
         re.compile(
@@ -63,6 +68,8 @@ _EXCLUDING = re.compile(
     r"(?=[,?.;!]|\s+(?:what|which|who|whom|how|where|when|why|does|do|did|is|are|was|were)\b|$)",
     re.IGNORECASE,
 )
+# "what does the plan say about deepfakes", "anything regarding open source": the topic asked about.
+_ABOUT = re.compile(r"\b(?:about|regarding|concerning)\s+([^?.!,;]+)", re.IGNORECASE)
 _WH_FIRST = re.compile(r"^\s*(what|which|who|whom|how|where|when|why)(\s+else)?\s*$", re.IGNORECASE)
 # Who wrote or edited a piece ("who wrote the commentary", "the author of the article").
 _AUTHORSHIP = re.compile(
@@ -104,6 +111,7 @@ class Question:
     asks_next: bool = False  # a date still to come: "when is the next conference"
     counted: str = ""  # what "how many" counts: "country" in "how many countries signed"
     required: tuple[str, ...] = ()  # words it quotes or ranks by: "security" in "the word security"
+    topic: tuple[str, ...] = ()  # what it asks about: the tokens after "about" ("say about open source")
 
     @property
     def wording(self) -> str:
@@ -133,6 +141,7 @@ def analyse(text: str, lexicon: Lexicon) -> Question:
         asks_next=expected == "date" and bool(_NEXT_ASKED.search(wording)),
         counted=counted_word(wording, tokens),
         required=required_words(wording),
+        topic=tuple(t for m in _ABOUT.finditer(wording) for t in tokenize(m.group(1)) if t not in STOPWORDS),
     )
 
 

@@ -63,7 +63,7 @@ COUNT_MODIFIERS = _words(
 # cannot answer about them. Only words that are no ordinary English word ("meta", "apple" are left out).
 KNOWN_NAMES = _words(
     """eu nato oecd wto imf asean brics unesco itu apec g7 g20 openai nvidia google microsoft anthropic deepseek
-    baidu alibaba tencent huawei ibm intel amd tsmc samsung"""
+    baidu alibaba tencent huawei ibm intel amd tsmc samsung european african asian"""
 )
 # Offices whose holder a question asks about ("did the un secretary-general endorse it", "what did
 # the president say"): as much a name as the person's, so a corpus that never uses the word cannot
