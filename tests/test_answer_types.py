@@ -153,6 +153,11 @@ def test_a_question_for_a_named_body_or_thing_wants_a_name_it_does_not_give() ->
     assert expected_type("Which company made Spectre?") == "name"
     assert expected_type("what un thing does it align with") == "name"
     assert expected_type("What do both documents say about it?") is None  # no qualifier is a function word
+    assert expected_type("which group of countries stands to benefit") is None  # a group of things, no body
+    assert expected_type("which organisation does china align with") == "organisation"
+    assert expected_type("what things should I know") is None
+    assert expected_type("what is the cost of us export controls for china") is None  # no amount asked
+    assert expected_type("what year was the funding announced") == "date"
     bodies = "what new bodies does china want to create"
     assert not _holds(bodies, "China's plan to lead global AI standards through new international bodies.")
     assert not _holds(bodies, "It reflects China's Global AI Governance Action Plan.")  # a name, but of no body
@@ -197,6 +202,12 @@ def test_a_sentence_that_only_restates_the_question_is_no_answer() -> None:
     why = "why does the commentary say the geopolitical undertones are unmistakable?"
     assert _signals(why, "The geopolitical undertones are unmistakable.").echo
     assert not _signals(why, "It calls for preventing adversaries from free-riding.").echo
+    known = Lexicon({"undertone": 1, "unmistakable": 1, "geopolitical": 1})
+    assert _signals(
+        "why are the undertones unmistakable?", "The geopolitical undertones are unmistakable.", "", known
+    ).echo
+    # a lookup question is answered by the sentence it quotes
+    assert not _signals("which article says the undertones are unmistakable", "The undertones are unmistakable.").echo
     # a yes/no question is answered by its restatement
     assert not _signals("are the geopolitical undertones unmistakable?", "The undertones are unmistakable.").echo
 
@@ -213,11 +224,14 @@ def test_a_sentence_referring_back_names_what_the_one_before_names() -> None:
 
 def test_a_superlative_an_office_or_its_first_are_conditions_of_the_answer() -> None:
     biggest = "what is the biggest risk of ai according to the commentary?"
-    assert _signals(biggest, "We must mitigate emerging risks of AI.").required_missing
-    assert not _signals(biggest, "The greatest risk of AI is misuse.").required_missing
-    assert _signals(biggest, "The risk of interest to investors is misuse.").required_missing  # no superlative
+    assert _signals(biggest, "We must mitigate emerging risks of AI.").superlative_missing
+    assert not _signals(biggest, "The greatest risk of AI is misuse.").superlative_missing
+    assert not _signals(biggest, "Skepticism is particularly pronounced.").superlative_missing  # ranks so
+    assert _signals(biggest, "A key risk of AI is misuse.").superlative_missing  # "key" ranks nothing
+    assert not _signals("is it the biggest risk?", "We must mitigate emerging risks.").superlative_missing  # "no"
     first = "when will the dialogue hold its first meeting?"
     assert _signals(first, "The dialogue met in July 2025.").required_missing
+    assert not _signals("is the plan the first of its kind?", "The plan was released in 2025.").required_missing
     assert "secretary" in analyse("did the un secretary-general endorse it", Lexicon({"un": 2})).entities
 
 
@@ -260,3 +274,23 @@ def test_an_exact_day_a_ministry_or_a_european_body_are_asked_for() -> None:
     assert expected_type("what exact day in october 2023 was it announced?") == "date"
     assert expected_type("which chinese ministry drafted the plan?") == "organisation"
     assert "european" in analyse("what did the european commission say", LEXICON).entities
+
+
+def test_only_openings_that_refer_back_lean_on_the_sentence_before() -> None:
+    from rag.answer.neighbours import _LEANS
+
+    for leaning in (
+        "It calls for more.",
+        "He is also vice dean.",
+        "Now, less than two years later, it came.",
+        "These bodies meet.",
+    ):
+        assert _LEANS.match(leaning), leaning
+    for standing in (
+        "It was suggested that he go.",
+        "It's likely that it fails.",
+        "This year the plan came.",
+        "That said, it works.",
+        "Then-President Obama spoke.",
+    ):
+        assert not _LEANS.match(standing), standing

@@ -395,6 +395,10 @@ def test_short_slips_are_fixed_and_function_words_are_no_content() -> None:
     # the stem "tim" is too short to correct, the word "tims" is not; "teh" is a slip of "the"
     assert analyse("how many tims does it say teh word", lexicon).corrected == "how many time does it say the word"
     assert analyse("hwo made it", lexicon).corrected == ""  # "how" or "who": left alone
+    assert analyse("wich plan", lexicon).corrected == "which plan"  # a question word less a letter
+    # single letters, initialisms and contractions are no slips
+    for kept in ("can u explain the plan", "What does the U.S. want?", "What'd the R&D plan do?", "hes plan"):
+        assert analyse(kept, lexicon).corrected == "", kept
     assert "what" not in analyse("whats the plan", lexicon).tokens  # "whats" is "what", no content word
 
 
@@ -405,6 +409,7 @@ def test_countries_and_well_known_bodies_are_names_however_written() -> None:
     assert analyse("can you tell us about the plan", lexicon).entities == ()  # "us" is no country here
     assert analyse("what did openai say about the plan", lexicon).unknown == ("openai",)
     assert "openai" in analyse("what did openai say about the plan", lexicon).entities
+    assert "chinese" not in analyse("what do chinese officials say", lexicon).unknown  # its country is known
 
 
 def test_an_amount_asked_by_its_name_wants_money() -> None:

@@ -10,7 +10,7 @@ import numpy as np
 
 from rag.answer.evidence import Evidence
 from rag.answer.facts import Facts, facts_of
-from rag.answer.neighbours import after_restatements, explains, leaned_on
+from rag.answer.neighbours import after_restatements, leaned_on
 from rag.answer.question import Question
 from rag.answer.scope import Scope, scoped_documents
 from rag.answer.support import Signals, asking, signals_for, support_factor
@@ -84,7 +84,7 @@ def score_sentences(
     for (sid, chunk, rank, floor), cosine in zip(candidates, similarity, strict=True):
         if (item := one(sid, chunk, rank, floor, float(cosine))) is not None:
             scored.append(item)
-    if question is not None and explains(question):
+    if question is not None and question.explains:
         scored = after_restatements(scored, ev, one, qvec, RANK_PRIOR)
     return sorted(scored, key=lambda s: -s.score)
 

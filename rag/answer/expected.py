@@ -13,6 +13,7 @@ RANK_ENDINGS = ("st", "nd", "rd", "th")
 YEAR_ASKED = re.compile(r"\b(?:what|which) year\b")
 _CURRENCIES = frozenset(["dollar", "yuan", "euro", "pound", "yen", "rupee"])  # "how many yuan" wants money
 _TIME_UNITS = frozenset(["day", "week", "month", "year"])
+_AGO = re.compile(r"\bhow long ago\b", re.IGNORECASE)
 
 
 def requested_count(asked: Facts) -> int:
@@ -31,7 +32,8 @@ def has_expected_type(question: Question, asked: Facts, facts: Facts) -> bool:
         # "What year …" wants a year: "two years later" dates a thing relative to another, not in one.
         return any(d.isdigit() for d in new) if YEAR_ASKED.search(question.wording.casefold()) else bool(new)
     if kind == "duration":  # "how long after the initiative": "less than two years later"
-        return facts.duration
+        # "how long ago did it happen" is answered by when it happened, too
+        return facts.duration or (bool(facts.dates - asked.dates) and bool(_AGO.search(question.wording)))
     if kind == "number" and "relative" in facts.dates and _TIME_UNITS & {*question.tokens}:
         return True  # "how many days separated them" is answered by "three days prior"
     if kind in ("number", "money"):

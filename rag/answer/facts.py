@@ -54,15 +54,24 @@ _QUALIFIED = re.compile(r"\b(?:vice|deputy|former|interim|honorary)[\s-]+([^\W\d
 _US_CASUAL = re.compile(r"\bthe us\b|\bus[- ]china\b|\bchina[- ](?:and[- ])?us\b")
 _US = re.compile(r"\bU\.S\.(?:A\.)?|\bUSA?\b|\bUnited States\b|\bAmerica\b")
 _PLACE = re.compile(r"\b(?:in|at|from|near)\s+(?:the\s+)?([A-Z][^\W\d_]+)")
-_DURATION = re.compile(
-    r"\b(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|several|few|many)[- ]"
-    r"(?:hours?|days?|weeks?|months?|years?|decades?)\b",
-    re.I,
+# A length of time: "two years later", "for decades", "since 2017", "has always called"; not "once a
+# month" or "a two-year-old".
+_NUMBER_WORDS = (
+    "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen"
+    "|eighteen|nineteen|twenty|thirty|forty|fifty|a|an|several|few|many|some"
 )
-# Superlatives and ranking words, for "what is the biggest risk" (rag/answer/required.py).
+_DURATION = re.compile(
+    rf"(?<!once )\b(?:\d+|{_NUMBER_WORDS})[- ](?:minutes?|hours?|days?|weeks?|months?|years?|decades?)\b(?!-old)"
+    r"|\bsince (?:19|20)\d\d\b|\bfor (?:years|decades|months|weeks|centuries)\b"
+    r"|\bover the (?:past|last) (?:\w+ )?(?:years?|decades?|months?)\b|\b(?:always|ever since|long-standing)\b",
+    re.IGNORECASE,
+)
+# Superlatives and words that rank, for "what is the biggest risk" (rag/answer/required.py): not
+# "key", "main" or "major", which call many things important without ranking them.
 _RANKING = re.compile(
-    r"\b(?:(?!(?:inter|inv|sugg|requ|w|r|t|for|hon|mod|prot|manif|cont|dig|harv|arr|ing|n|qu|cr)est\b)\w{2,}est"
-    r"|most|least|top|primary|chief|foremost|paramount|ultimate|central|key|main|major|leading)\b",
+    r"\b(?:biggest|largest|greatest|highest|lowest|smallest|best|worst|strongest|weakest|latest|earliest|widest"
+    r"|deepest|broadest|newest|oldest|closest|hardest|toughest|clearest|fastest|richest|poorest|most|least"
+    r"|foremost|paramount|primary|chief|ultimate|particularly|especially|above all|first and foremost)\b",
     re.IGNORECASE,
 )
 _MONEY = re.compile(r"[$€£¥]\s?\d|\b\d[\d.,]*\s*(?:billion|million|trillion)\b|\b(?:dollars?|yuan|euros?)\b", re.I)
@@ -131,6 +140,8 @@ def same_word(a: str, b: str) -> bool:
 
 def facts_of(text: str, tokens: Sequence[str], lexicon: Lexicon) -> Facts:
     found_people = people(text, lexicon)
+    runs = name_runs(text, lexicon.names)
+    country_tokens = {t for t in tokens if t in COUNTRIES or t in DEMONYMS}  # a country is no company
     months = {m.group().casefold() for m in _MONTH_WORD.finditer(text)}
     dates = months | set(_YEAR.findall(text))
     return Facts(
@@ -147,8 +158,8 @@ def facts_of(text: str, tokens: Sequence[str], lexicon: Lexicon) -> Facts:
         future=bool(FUTURE.search(text)),
         duration=bool(_DURATION.search(text)),
         ranking=bool(_RANKING.search(text)),
-        names=frozenset(t for run in name_runs(text) for t in run),
-        organisations=frozenset(t for run in name_runs(text) if ORGANISATION_WORDS & {*run} for t in run),
+        names=frozenset(t for run in runs for t in tokenize(" ".join(run))) - country_tokens,
+        organisations=frozenset(t for run in runs if _organisation(run) for t in tokenize(" ".join(run))),
         qualified=frozenset(stem(m.group(1).casefold()) for m in _QUALIFIED.finditer(text)),
         days=frozenset(days_of_month(text)),
         amounts=frozenset(n for m in _AMOUNT.finditer(text) for n in numbers(m.group())),
@@ -158,13 +169,13 @@ def facts_of(text: str, tokens: Sequence[str], lexicon: Lexicon) -> Facts:
 _CAPITAL_WORD = re.compile(r"\b[A-Z][\w'’.-]*")
 
 
-def name_runs(text: str) -> list[list[str]]:
-    """The tokens of each name a text writes: runs of two or more capitalised words ("Global Digital
-    Compact", "International AI Science Group"), and a single capitalised word inside the sentence
-    unless it is an initialism ("Apple", "Xinhua"; not "AI", which a corpus about AI writes everywhere,
-    nor the sentence's first word, capitalised by position)."""
+def name_runs(text: str, names: frozenset[str] = frozenset()) -> list[list[str]]:
+    """The words of each name a text writes: runs of two or more capitalised words ("Global Digital
+    Compact", "International AI Science Group"), and a single capitalised word unless it is an
+    initialism ("Apple", "Xinhua"; not "AI", which a corpus about AI writes everywhere) or the
+    sentence's first word, capitalised by position, that `names` (the corpus's names) lacks."""
     words = list(_CAPITAL_WORD.finditer(text))
-    lead = len(text) - len(text.lstrip(" \"'“‘("))
+    lead = next((i for i, ch in enumerate(text) if ch.isalpha()), len(text))  # after bullets, numbers, quotes
     out: list[list[str]] = []
     run: list[str] = []
     for i, m in enumerate(words):
@@ -172,10 +183,21 @@ def name_runs(text: str) -> list[list[str]]:
         if i + 1 < len(words) and text[m.end() : words[i + 1].start()].strip() == "":
             continue
         alone = run[0]
-        if len(run) > 1 or (m.start() > lead and not alone[:2].isupper()):
-            out.append([t for w in run for t in tokenize(w)])
+        first = m.start() <= lead and stem(alone.casefold()) not in names
+        if len(run) > 1 or (not first and not alone[:2].isupper()):
+            out.append(run)
         run = []
     return out
+
+
+# Words of a name that make it an event rather than a body ("World Artificial Intelligence
+# Conference"): no answer to "which organisations co-hosted it".
+_EVENT_WORDS = frozenset({"conference", "summit", "meeting", "forum"})
+
+
+def _organisation(run: list[str]) -> bool:
+    words = {re.sub(r"['’]s?$", "", w.casefold().strip(".-")) for w in run}  # "Group.", "Nations'"
+    return bool(words & ORGANISATION_WORDS) and not words & _EVENT_WORDS
 
 
 def series_length(text: str) -> int:

@@ -12,7 +12,6 @@ import numpy as np
 
 from rag.answer.evidence import Evidence
 from rag.answer.facts import Facts
-from rag.answer.question import Question
 
 if TYPE_CHECKING:
     from rag.answer.compose import Scored
@@ -21,20 +20,15 @@ if TYPE_CHECKING:
 # against "The geopolitical undertones are unmistakable.") is answered beside the claim: the
 # sentences next to it are scored with at least this share of the restatement's evidence.
 ECHO_NEIGHBOUR = 0.9
-_EXPLAINS = re.compile(r"^\W*(?:why|how)\b", re.IGNORECASE)
 # Openings that refer back to the sentence before for what they speak of ("It calls for…", "He is
 # also…", "Now, less than two years later…"); not an "it" that stands for what follows ("It was
-# suggested that…", "It is likely that…").
+# suggested that…", "It's likely that…"), nor "This year", "That said", "Then-President".
 _LEANS = re.compile(
-    r"^\W*(?:it(?!\s+(?:is|was|has been|had been|seems|seemed|appears|appeared|would|could|may|might)\b)"
-    r"|its|he|she|his|her|they|their|this|these|that|those|such|now|then)\b",
+    r"^\W*(?:it(?!['’]s\b|\s+(?:is|was|has been|had been|seems|seemed|appears|appeared|remains|would|will|could"
+    r"|may|might)\b)|its|he|she|his|her|they|their|such"
+    r"|(?:this|these|that|those)(?!\s+(?:year|years|week|month|day|days|time|said)\b)|now,|then,)",
     re.I,
 )
-
-
-def explains(question: Question) -> bool:
-    """A why or how question: its answer is a reason or a manner, which may stand beside the claim."""
-    return bool(_EXPLAINS.match(question.wording))
 
 
 def leaned_on(ev: Evidence, sid: int) -> Facts | None:
@@ -61,7 +55,18 @@ def after_restatements(
         for sid in (echo.sentence.sent_id - 1, echo.sentence.sent_id + 1):
             if not 0 <= sid < len(ev.sentences) or ev.sentences[sid].doc_id != echo.sentence.doc_id:
                 continue
-            item = one(sid, echo.chunk_id, echo.rank, floor, float(ev.sentence_vectors[sid] @ qvec))
+            chunk = _chunk_holding(ev, sid, echo.chunk_id)
+            item = one(sid, chunk, echo.rank, floor, float(ev.sentence_vectors[sid] @ qvec))
             if item is not None and (sid not in by_id or item.score > by_id[sid].score):
                 by_id[sid] = item
     return list(by_id.values())
+
+
+def _chunk_holding(ev: Evidence, sid: int, near: str) -> str:
+    """The chunk the neighbour is cited from: `near` (the restatement's) or the chunk before or
+    after it, whichever holds the sentence (a neighbour may cross a chunk edge)."""
+    doc, _, n = near.rpartition("#")
+    for cid in (near, f"{doc}#{int(n) - 1}", f"{doc}#{int(n) + 1}") if n.isdigit() else (near,):
+        if sid in ev.sentences_of_chunk.get(cid, ()):
+            return cid
+    return near

@@ -17,16 +17,17 @@ from rag.text.gazetteer import COUNT_MODIFIERS, COUNTRIES, DEMONYMS, KNOWN_NAMES
 # the answer is a name (the International AI Science Group, Apple), not a sentence about bodies; a
 # body, an organisation or a group is named with a word like "Group" or "Council". Up to two
 # qualifiers before the kind, none a function word ("what do both documents say" asks no name).
-_QUALIFIERS = (
-    r"\b(?:what|which)\s+(?:(?!(?:do|does|did|is|are|was|were|the|a|an|of|to|has|have|had|can|will|would|should)\b)"
-    r"[\w'-]+\s+){0,2}?"
-)
+_FUNCTION_WORDS = "|".join(sorted(STOPWORDS - {"other", "new"}, key=len, reverse=True))
+_QUALIFIERS = rf"\b(?:what|which)\s+(?:(?!(?:{_FUNCTION_WORDS})\b)[\w'-]+\s+){{0,2}}?"
 _ORGANISATION_KIND = re.compile(
-    _QUALIFIERS
-    + r"(?:bod(?:y|ies)|organi[sz]ations?|institutions?|agenc(?:y|ies)|entit(?:y|ies)|groups?|ministr(?:y|ies)"
-    r"|departments?)\b"
+    _QUALIFIERS + r"(?:bod(?:y|ies)|organi[sz]ations?|institutions?|agenc(?:y|ies)|entit(?:y|ies)|groups?(?!\s+of\b)"
+    r"|ministr(?:y|ies)|departments?)\b"
 )
-_NAMED_KIND = re.compile(_QUALIFIERS + r"(?:treat(?:y|ies)|agreements?|compacts?|compan(?:y|ies)|things?)\b")
+# "what un thing": a thing with a qualifier; "what things should I know" asks no name.
+_NAMED_KIND = re.compile(
+    _QUALIFIERS + r"(?:treat(?:y|ies)|agreements?|compacts?|compan(?:y|ies))\b"
+    r"|\b(?:what|which)\s+(?!(?:other|these|those|all|some)\b)[\w'-]+\s+thing\b"
+)
 # Expected answer types, checked in this order (the first that matches wins).
 _TYPE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("list", re.compile(r"^(list|enumerate|name)\b|\bone by one\b|\b(list|name) (all|each|every)\b")),
@@ -36,14 +37,6 @@ _TYPE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(r"\bhow much\b.*\b(money|fund\w*|invest\w*|spen[dt]\w*|cost\w*|budget\w*|pa(y|id)\w*|worth)\b"),
     ),
     ("money", re.compile(r"\bhow much (money|funding|investment)\b")),
-    # "what's the budget of the institute", "China's investment target for 2030": an amount, asked by its name
-    (
-        "money",
-        re.compile(
-            r"\bwhat(?:'?s| is| was| are| were)?\b.*"
-            r"\b(?:budget|funding|cost|price|salary|revenue|fee|investment target|investment goal)s?\b"
-        ),
-    ),
     ("duration", re.compile(r"\bhow long\b")),
     ("number", re.compile(r"\bhow (much|many)\b|\b(what|which) (number|percentage|percent|share|amount)\b")),
     (
@@ -52,11 +45,18 @@ _TYPE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     (
         "person",
-        re.compile(
-            r"\b(who|whom|whose)\b|\bwhich (person|people|author|writer|editor|organi[sz]ations?|body|bodies)\b"
-        ),
+        re.compile(r"\b(who|whom|whose)\b|\bwhich (person|people|author|writer|editor)\b"),
     ),
     ("place", re.compile(r"\bwhere\b|\b(what|which|in what|in which) (city|place|venue|location)\b")),
+    # "what's the budget of the institute", "China's investment target for 2030": an amount asked by its
+    # name, the head of the question ("what is the cost of inaction" asks no amount).
+    (
+        "money",
+        re.compile(
+            r"^\W*what(?:'?s| is| was| are| were)\s+(?:the |its |their |[\w-]+'?s )?(?:[\w-]+ ){0,2}?"
+            r"(?:budget|funding|price|salary|revenue|fee|investment target|investment goal)s?\s*(?:of\b|for\b|\?|$)"
+        ),
+    ),
     ("organisation", _ORGANISATION_KIND),
     ("name", _NAMED_KIND),
 )
@@ -68,6 +68,9 @@ _EXCLUDING = re.compile(
     r"(?=[,?.;!]|\s+(?:what|which|who|whom|how|where|when|why|does|do|did|is|are|was|were)\b|$)",
     re.IGNORECASE,
 )
+# A why or how question (not "how many", "how long"…): a reason or a manner, which may stand beside
+# the claim the question restates (rag/answer/neighbours.py).
+_EXPLAINS = re.compile(r"^\W*(?:why\b|how\b(?!\s+(?:many|much|long|often|far|old|soon|big|large)\b))", re.I)
 # "what does the plan say about deepfakes", "anything regarding open source": the topic asked about.
 _ABOUT = re.compile(r"\b(?:about|regarding|concerning)\s+([^?.!,;]+)", re.IGNORECASE)
 _WH_FIRST = re.compile(r"^\s*(what|which|who|whom|how|where|when|why)(\s+else)?\s*$", re.IGNORECASE)
@@ -111,6 +114,7 @@ class Question:
     asks_next: bool = False  # a date still to come: "when is the next conference"
     counted: str = ""  # what "how many" counts: "country" in "how many countries signed"
     required: tuple[str, ...] = ()  # words it quotes or ranks by: "security" in "the word security"
+    explains: bool = False  # why, or how something is done: its answer is a reason or a manner
     topic: tuple[str, ...] = ()  # what it asks about: the tokens after "about" ("say about open source")
 
     @property
@@ -133,16 +137,22 @@ def analyse(text: str, lexicon: Lexicon) -> Question:
         tokens=tokens,
         expected=expected,
         entities=_entities(wording, tokens, lexicon),
-        unknown=tuple(t for t in dict.fromkeys(tokens) if not lexicon.knows(t) and not t.isdigit()),
+        unknown=tuple(t for t in dict.fromkeys(tokens) if not _known(t, lexicon) and not t.isdigit()),
         script=dominant_script(text),
         excluded=excluded_tokens(wording),
         authorship=authorship(wording) if expected == "person" else "",  # not "what did the author argue"
         polar=polar,
         asks_next=expected == "date" and bool(_NEXT_ASKED.search(wording)),
         counted=counted_word(wording, tokens),
-        required=required_words(wording),
+        required=required_words(wording, polar),
+        explains=bool(_EXPLAINS.match(wording)),
         topic=tuple(t for m in _ABOUT.finditer(wording) for t in tokenize(m.group(1)) if t not in STOPWORDS),
     )
+
+
+def _known(token: str, lexicon: Lexicon) -> bool:
+    """The corpus uses the word, or for a people's name its country ("chinese" in a corpus of "China")."""
+    return lexicon.knows(token) or (token in DEMONYMS and lexicon.knows(DEMONYMS[token]))
 
 
 def _place_slot(question: str, lexicon: Lexicon) -> bool:
@@ -197,10 +207,10 @@ def _correct(text: str, lexicon: Lexicon) -> str:
             return word
         correction = lexicon.correct(token)
         if correction is None and len(token) < MIN_CORRECTABLE <= len(word):
-            token = word.casefold()  # "tims" is "times", though its stem "tim" is too short to correct
+            token = word.casefold()  # "tims" is "time(s)", though its stem "tim" is too short to correct
             correction = lexicon.correct(token)
-        if correction is None and not lexicon.knows(token):
-            correction = function_word(token)  # "teh" → "the", "wat" → "what"
+        if correction is None and not lexicon.knows(token) and not _attached(match):
+            correction = function_word(token)  # "teh" → "the", "wich" → "which"
         if correction is None:
             return word
         changed = True
@@ -215,15 +225,26 @@ def _correct(text: str, lexicon: Lexicon) -> str:
     return out if changed else ""
 
 
+# Function words a slip may have lost a letter of ("wich", "waht" less a letter): the question words.
+_QUESTION_WORDS = frozenset(["what", "which", "where", "when", "whom", "whose", "does", "about"])
+
+
+def _attached(match: re.Match[str]) -> bool:
+    """The word is part of an initialism or a contraction ("U.S.", "R&D", "What'd"): no slip."""
+    text, start, end = match.string, match.start(), match.end()
+    return (start > 0 and text[start - 1] in ".'’&-") or (end < len(text) and text[end] in ".'’&-")
+
+
 def function_word(word: str) -> str | None:
     """The one function word a short unknown word is a slip of: two letters swapped ("teh", "hte")
-    or one left out ("wat", "wich"); None when it is an English word or several fit ("hwo")."""
-    if len(word) > 4 or not word.isalpha() or word in english_stems():
+    or, for a question word, one left out ("wich"); None when it is an English word, shorter than
+    three letters ("u", "d") or several fit ("hwo")."""
+    if not 3 <= len(word) <= 4 or not word.isalpha() or word in english_stems():
         return None
-    swapped = {word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(len(word) - 1)}
+    swapped = {word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(len(word) - 1)} & STOPWORDS
     inserted = {word[:i] + c + word[i:] for i in range(len(word) + 1) for c in "abcdefghijklmnopqrstuvwxyz"}
-    found = (swapped | inserted) & STOPWORDS
-    return found.pop() if len(found) == 1 else None
+    found = swapped or (inserted & _QUESTION_WORDS)
+    return next(iter(found)) if len(found) == 1 else None
 
 
 # "when is the next summit" asks for an occurrence still to come. Not "will" alone: "when will the

@@ -9,9 +9,13 @@ import re
 from rag.answer.facts import Facts
 from rag.retrieve.lexical import tokenize
 
-# "the word security", "the term 'open source'", a phrase in quotation marks.
+# "the word security", "the term 'open source'", a word or two in quotation marks; not a quoted title
+# (its words are names, checked as such) nor "the term limits" or "what does the word mean".
 _QUOTED = re.compile(
-    r"\bthe (?:words?|terms?|phrases?|expressions?)\s+[\"“'‘]?([^\W\d_][\w-]*)|[\"“]([^\"”]{2,60})[\"”]", re.IGNORECASE
+    r"\bthe words?\s+[\"“'‘]?(?!(?:mean|means|meant|refer|refers|used|appear|appears)\b)([^\W\d_][\w-]*)"
+    r"|\bthe (?:terms?|phrases?|expressions?)\s+[\"“'‘]([^\W\d_][\w -]*?)[\"”'’]"
+    r"|[\"“]([^\W\d_][\w-]*(?: [\w-]+)?)[\"”]",
+    re.IGNORECASE,
 )
 # "the first conference", "the second edition", "the inaugural summit": a rank after "the".
 _RANK = re.compile(r"\b(?:the|its|their|his|her) (first|second|inaugural)\b", re.IGNORECASE)
@@ -21,7 +25,7 @@ _SUPERLATIVE_ASKED = re.compile(
     r"\b(?:biggest|largest|greatest|highest|lowest|smallest|best|worst|strongest|weakest|the most|the least)\b",
     re.IGNORECASE,
 )
-_SUPERLATIVE = "(superlative)"  # stands for any superlative of the sentence
+SUPERLATIVE = "(superlative)"  # stands for any superlative of the sentence
 # The spellings a sentence may give the rank in ("the first" is also "the 1st" or "the inaugural").
 _RANK_FORMS = {
     "first": ("first", "1st", "inaugural"),
@@ -30,23 +34,30 @@ _RANK_FORMS = {
 }
 
 
-def required_words(question: str) -> tuple[str, ...]:
-    """The quoted words and the rank words of a question, as tokens (a rank word as itself)."""
+def required_words(question: str, polar: bool = False) -> tuple[str, ...]:
+    """The quoted words, and unless the question is a yes/no one ("is it the first of its kind?",
+    answered "no" by a sentence that ranks nothing), its rank and superlative, as tokens."""
     out: list[str] = []
     for m in _QUOTED.finditer(question):
-        out += tokenize(m.group(1) or m.group(2))
-    out += [m.group(1).casefold() for m in _RANK.finditer(question)]
-    if _SUPERLATIVE_ASKED.search(question):
-        out.append(_SUPERLATIVE)
+        out += tokenize(next(g for g in m.groups() if g))
+    if not polar:
+        out += [m.group(1).casefold() for m in _RANK.finditer(question)]
+        if _SUPERLATIVE_ASKED.search(question):
+            out.append(SUPERLATIVE)
     return tuple(dict.fromkeys(out))
 
 
 def lacks_required(required: tuple[str, ...], facts: Facts) -> bool:
-    """The sentence misses a word the question quotes, a rank or a superlative it asks about."""
-    return any(not _holds(w, facts) for w in required)
+    """The sentence misses a word the question quotes or the rank it asks about."""
+    return any(not _holds(w, facts) for w in required if w != SUPERLATIVE)
+
+
+def lacks_superlative(required: tuple[str, ...], facts: Facts) -> bool:
+    """The question asks for the biggest, the most important…, and the sentence ranks nothing."""
+    return SUPERLATIVE in required and not facts.ranking
 
 
 def _holds(word: str, facts: Facts) -> bool:
-    if word == _SUPERLATIVE:
+    if word == SUPERLATIVE:
         return facts.ranking
     return any(f in facts.tokens or f in facts.quantities for f in _RANK_FORMS.get(word, (word,)))

@@ -9,11 +9,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from rag.answer.expected import RANK_ENDINGS, YEAR_ASKED, has_expected_type
-from rag.answer.facts import PREFIX_MATCH, Facts, token_countries
+from rag.answer.facts import Facts, token_countries
 from rag.answer.lexicon import Lexicon
 from rag.answer.question import Question
-from rag.answer.required import lacks_required
-from rag.text.gazetteer import MONTHS
+from rag.answer.required import lacks_required, lacks_superlative
+from rag.text.gazetteer import DEMONYMS, MONTHS
 
 # Factor for a sentence without a span of the expected type that the question does not already
 # contain ("how many delegates" is not answered by a sentence without a number). 0.25: main dev
@@ -66,9 +66,12 @@ REQUIRED_MISSING = 0.3
 # plan; "what does the plan say about deepfakes", by no sentence of a corpus that never uses it).
 # 0.4: main dev (225 questions) 190 -> 194 right (193 at 0.3 and at 0.5); second corpus level.
 TOPIC_MISSING = 0.4
-# Factor for a sentence that only restates the question ("why are the undertones unmistakable?"
-# answered by "The geopolitical undertones are unmistakable."): every word of it is the question's, so
-# it tells nothing the asker did not say. Not for a yes/no question, which a restatement answers.
+# Factor for a sentence that asks for the biggest, the most important… answered by one that ranks
+# nothing: softer than REQUIRED_MISSING, since a sentence may rank in words no list holds.
+SUPERLATIVE_MISSING = 0.6
+# Factor for a sentence that only restates a why/how question ("why are the undertones
+# unmistakable?" answered by "The geopolitical undertones are unmistakable."): all its words but at
+# most one are the question's, so it tells nothing the asker did not say.
 ECHO = 0.3
 # Words that say what kind of answer is wanted, not what it is about.
 _TYPE_WORDS = frozenset(
@@ -109,6 +112,7 @@ class Signals:
     number_swapped: bool = False  # the question's year, month, day, rank or count replaced by another
     relative_only: bool = False  # a date question met only by a relative date ("three days prior")
     required_missing: bool = False  # lacks a word the question quotes or its rank ("the first")
+    superlative_missing: bool = False  # asked for "the biggest", the sentence ranks nothing
     echo: bool = False  # every word of the sentence is the question's: a restatement, no answer
     topic_missing: bool = False  # lacks the rarest word of what the question asks about ("about X")
 
@@ -125,7 +129,6 @@ class Asking:
     countries: Mapping[str, str]  # the country a name denotes ("american" → "us"), met in any spelling
     aside: frozenset[str]  # what the question sets aside ("besides X")
     tokens: frozenset[str]
-    prefixes: frozenset[str]  # first PREFIX_MATCH letters of the longer tokens
     answered: frozenset[int] = frozenset()  # value kinds the question asks for (answered_kinds)
     gives_values: bool = False  # the question states a year, month, day or rank (value_kinds)
     topic: str = ""  # the rarest word of what it asks about ("deepfake" in "say about deepfakes")
@@ -136,7 +139,9 @@ def asking(question: Question, asked: Facts, lexicon: Lexicon, idf: dict[str, fl
     aside = frozenset(question.excluded)
     skip = {*question.entities} | _TYPE_WORDS | aside
     predicate = tuple((t, idf.get(t, top)) for t in dict.fromkeys(question.tokens) if t not in skip)
-    entities = tuple((e, e in lexicon.counts, idf.get(e, top) / top) for e in question.entities)
+    # a people's name is known when its country is ("chinese" in a corpus of "China")
+    known = {e: e in lexicon.counts or DEMONYMS.get(e, "") in lexicon.counts for e in question.entities}
+    entities = tuple((e, known[e], idf.get(e, top) / top) for e in question.entities)
     countries = token_countries(question.tokens)
     about = [t for t in question.topic if t not in skip]
     topic = max(about, key=lambda t: idf.get(t, top), default="")
@@ -148,7 +153,6 @@ def asking(question: Question, asked: Facts, lexicon: Lexicon, idf: dict[str, fl
         countries,
         aside,
         frozenset(question.tokens),
-        frozenset(t[:PREFIX_MATCH] for t in question.tokens if len(t) >= PREFIX_MATCH),
         answered_kinds(question),
         any(value_kinds(asked)),
         topic,
@@ -182,14 +186,16 @@ def signals_for(a: Asking, facts: Facts, other_document: bool = False, leaned: F
         number_swapped=not polar and a.gives_values and number_swapped(asked, facts, a.answered),
         relative_only=a.question.expected == "date" and facts.dates - asked.dates == {"relative"},
         required_missing=lacks_required(a.question.required, facts),
-        echo=not polar and bool(facts.tokens) and all(_asked(a, t) for t in facts.tokens),
+        superlative_missing=lacks_superlative(a.question.required, facts),
+        echo=a.question.explains and _restates(a, facts),
         topic_missing=bool(a.topic) and not facts.has(a.topic),
     )
 
 
-def _asked(a: Asking, token: str) -> bool:
-    """The question has the token, or another form of it (same first letters)."""
-    return token in a.tokens or (len(token) >= PREFIX_MATCH and token[:PREFIX_MATCH] in a.prefixes)
+def _restates(a: Asking, facts: Facts) -> bool:
+    """All the sentence's words but at most one are the question's (in some form), two at least."""
+    new = [t for t in facts.tokens if not a.asked.has(t)]
+    return len(facts.tokens) - len(new) >= 2 and len(new) <= 1
 
 
 def _country_swapped(asked: Facts, facts: Facts) -> bool:
@@ -256,6 +262,8 @@ def support_factor(s: Signals) -> float:
         factor *= RELATIVE_ONLY
     if s.required_missing:
         factor *= REQUIRED_MISSING
+    if s.superlative_missing:
+        factor *= SUPERLATIVE_MISSING
     if s.echo:
         factor *= ECHO
     if s.topic_missing:

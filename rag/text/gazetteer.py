@@ -60,7 +60,7 @@ COUNT_MODIFIERS = _words(
 )
 # International bodies and technology companies that casual questions write in lower case ("what
 # does the eu ai act require", "what did openai say"): names, so a corpus that never uses them
-# cannot answer about them. Only words that are no ordinary English word ("meta", "apple" are left out).
+# cannot answer about them. Words that are mostly ordinary English are left out ("meta", "apple").
 KNOWN_NAMES = _words(
     """eu nato oecd wto imf asean brics unesco itu apec g7 g20 openai nvidia google microsoft anthropic deepseek
     baidu alibaba tencent huawei ibm intel amd tsmc samsung european african asian"""
