@@ -416,3 +416,12 @@ def test_an_amount_asked_by_its_name_wants_money() -> None:
     assert expected_type("whats the budget of tsinghuas institute") == "money"
     assert expected_type("whats chinas ai investment target for 2030") == "money"
     assert expected_type("What does the plan say about investment?") is None
+
+
+def test_names_are_never_corrected_into_corpus_words() -> None:
+    lexicon = Lexicon({"recent": 4, "binding": 3, "plan": 5})
+    assert lexicon.correct("tencent") is None  # two slips, one of them the first letter: another word
+    assert analyse("what did tencent announce", lexicon).corrected == ""
+    assert analyse("what did xi jinping say about the plan", lexicon).corrected == ""
+    assert {"xi", "jinping"} <= set(analyse("what did xi jinping say about the plan", lexicon).entities)
+    assert Lexicon({"governance": 2}).correct("goverance") == "governance"  # a slip past the first letter

@@ -74,7 +74,9 @@ class Lexicon:
             english = [w for w in english if w[0] == token[0]]
         if english:
             return english[0] if len(english) == 1 else None
-        return best[2] if best else None
+        # Two slips that include the first letter make another word, not a misspelling: "tencent" is no
+        # "recent", "jinping" no "binding".
+        return best[2] if best and best[2][0] == token[0] else None
 
     def variants(self, token: str) -> list[str]:
         """Other corpus forms of a word, by its first letters ("invest" → "investment"); at most a few."""

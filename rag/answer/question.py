@@ -203,8 +203,8 @@ def _correct(text: str, lexicon: Lexicon) -> str:
         nonlocal changed
         word = match.group()
         token = stem(word.casefold())
-        if word.casefold() in STOPWORDS:
-            return word
+        if word.casefold() in STOPWORDS or token in _NAMES:
+            return word  # "tencent", "russia": names are never slips of corpus words
         correction = lexicon.correct(token)
         if correction is None and len(token) < MIN_CORRECTABLE <= len(word):
             token = word.casefold()  # "tims" is "time(s)", though its stem "tim" is too short to correct
@@ -227,6 +227,9 @@ def _correct(text: str, lexicon: Lexicon) -> str:
 
 # Function words a slip may have lost a letter of ("wich", "waht" less a letter): the question words.
 _QUESTION_WORDS = frozenset(["what", "which", "where", "when", "whom", "whose", "does", "about"])
+
+
+_NAMES = KNOWN_NAMES | COUNTRIES | DEMONYMS.keys() | ROLE_WORDS
 
 
 def _attached(match: re.Match[str]) -> bool:

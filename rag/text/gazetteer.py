@@ -63,7 +63,8 @@ COUNT_MODIFIERS = _words(
 # cannot answer about them. Words that are mostly ordinary English are left out ("meta", "apple").
 KNOWN_NAMES = _words(
     """eu nato oecd wto imf asean brics unesco itu apec g7 g20 openai nvidia google microsoft anthropic deepseek
-    baidu alibaba tencent huawei ibm intel amd tsmc samsung european african asian"""
+    baidu alibaba tencent huawei ibm intel amd tsmc samsung european african asian xi jinping biden trump putin
+    modi macron sunak starmer guterres obama bletchley hiroshima davos"""
 )
 # Offices whose holder a question asks about ("did the un secretary-general endorse it", "what did
 # the president say"): as much a name as the person's, so a corpus that never uses the word cannot
