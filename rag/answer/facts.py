@@ -66,12 +66,14 @@ _DURATION = re.compile(
     r"|\bover the (?:past|last) (?:\w+ )?(?:years?|decades?|months?)\b|\b(?:always|ever since|long-standing)\b",
     re.IGNORECASE,
 )
-# Superlatives and words that rank, for "what is the biggest risk" (rag/answer/required.py): not
-# "key", "main" or "major", which call many things important without ranking them.
+# Superlatives a question asks for ("the biggest risk"; rag/answer/required.py), and with them the
+# words a sentence ranks with: not "key", "main" or "major", which call many things important
+# without ranking them.
+SUPERLATIVES = "biggest|largest|greatest|highest|lowest|smallest|best|worst|strongest|weakest"
 _RANKING = re.compile(
-    r"\b(?:biggest|largest|greatest|highest|lowest|smallest|best|worst|strongest|weakest|latest|earliest|widest"
-    r"|deepest|broadest|newest|oldest|closest|hardest|toughest|clearest|fastest|richest|poorest|most|least"
-    r"|foremost|paramount|primary|chief|ultimate|particularly|especially|above all|first and foremost)\b",
+    rf"\b(?:{SUPERLATIVES}|latest|earliest|widest|deepest|broadest|newest|oldest|closest|hardest|toughest"
+    r"|clearest|fastest|richest|poorest|most|least|foremost|paramount|primary|chief|ultimate|particularly"
+    r"|especially|above all)\b",
     re.IGNORECASE,
 )
 _MONEY = re.compile(r"[$€£¥]\s?\d|\b\d[\d.,]*\s*(?:billion|million|trillion)\b|\b(?:dollars?|yuan|euros?)\b", re.I)

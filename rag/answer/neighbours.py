@@ -50,7 +50,7 @@ def after_restatements(
     adversaries from free-riding… The geopolitical undertones are unmistakable."). `one` scores a
     sentence (id, chunk id, rank, evidence floor, cosine); `rank_prior` is the composer's rank weight."""
     by_id = {c.sentence.sent_id: c for c in scored}
-    for echo in [c for c in scored if c.signals is not None and c.signals.echo]:
+    for echo in [c for c in scored if c.signals is not None and c.signals.echo and c.factor > 0]:
         floor = ECHO_NEIGHBOUR * echo.score / echo.factor / (1 + rank_prior / echo.rank)
         for sid in (echo.sentence.sent_id - 1, echo.sentence.sent_id + 1):
             if not 0 <= sid < len(ev.sentences) or ev.sentences[sid].doc_id != echo.sentence.doc_id:

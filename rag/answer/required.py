@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from rag.answer.facts import Facts
+from rag.answer.facts import SUPERLATIVES, Facts
 from rag.retrieve.lexical import tokenize
 
 # "the word security", "the term 'open source'", a word or two in quotation marks; not a quoted title
@@ -21,10 +21,7 @@ _QUOTED = re.compile(
 _RANK = re.compile(r"\b(?:the|its|their|his|her) (first|second|inaugural)\b", re.IGNORECASE)
 # A superlative asked about ("the biggest risk", "the most important partner"): a sentence that
 # ranks nothing does not say which is biggest.
-_SUPERLATIVE_ASKED = re.compile(
-    r"\b(?:biggest|largest|greatest|highest|lowest|smallest|best|worst|strongest|weakest|the most|the least)\b",
-    re.IGNORECASE,
-)
+_SUPERLATIVE_ASKED = re.compile(rf"\b(?:{SUPERLATIVES}|the most|the least)\b", re.IGNORECASE)
 SUPERLATIVE = "(superlative)"  # stands for any superlative of the sentence
 # The spellings a sentence may give the rank in ("the first" is also "the 1st" or "the inaugural").
 _RANK_FORMS = {

@@ -248,25 +248,20 @@ def support_factor(s: Signals) -> float:
     """In (0, 1]: 1 when the sentence has the expected type, every name the question asks about, and
     the words of what it asks about those names."""
     factor = (LIST_MISSING if s.list_asked else TYPE_MISSING) if s.type_missing else 1.0
-    if s.restates_excluded:
-        factor *= EXCLUDED_RESTATED
-    if s.other_document:
-        factor *= OTHER_DOCUMENT
-    if s.requalified:
-        factor *= QUALIFIER_ADDED
-    if s.swapped:
-        factor *= ENTITY_SWAPPED
-    if s.number_swapped:
-        factor *= NUMBER_SWAPPED
-    if s.relative_only:
-        factor *= RELATIVE_ONLY
-    if s.required_missing:
-        factor *= REQUIRED_MISSING
-    if s.superlative_missing:
-        factor *= SUPERLATIVE_MISSING
-    if s.echo:
-        factor *= ECHO
-    if s.topic_missing:
-        factor *= TOPIC_MISSING
+    misses = (
+        (s.restates_excluded, EXCLUDED_RESTATED),
+        (s.other_document, OTHER_DOCUMENT),
+        (s.requalified, QUALIFIER_ADDED),
+        (s.swapped, ENTITY_SWAPPED),
+        (s.number_swapped, NUMBER_SWAPPED),
+        (s.relative_only, RELATIVE_ONLY),
+        (s.required_missing, REQUIRED_MISSING),
+        (s.superlative_missing, SUPERLATIVE_MISSING),
+        (s.echo, ECHO),
+        (s.topic_missing, TOPIC_MISSING),
+    )
+    for missed, cost in misses:
+        if missed:
+            factor *= cost
     factor *= PREDICATE_MISSING + (1 - PREDICATE_MISSING) * s.predicate
     return factor * ENTITY_ELSEWHERE**s.entity_elsewhere * ENTITY_ABSENT**s.entity_absent
