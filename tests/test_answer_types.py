@@ -294,3 +294,17 @@ def test_only_openings_that_refer_back_lean_on_the_sentence_before() -> None:
         "Then-President Obama spoke.",
     ):
         assert not _LEANS.match(standing), standing
+
+
+def test_a_title_an_official_a_qualified_country_or_a_chip_are_asked_for() -> None:
+    assert expected_type("What academic positions does the author hold?") == "role"
+    assert expected_type("what is his job") == "role"
+    assert expected_type("What role should AI governance play between countries?") is None  # a manner
+    assert _holds("What positions does the author hold?", "The author is a professor at Tsinghua.")
+    assert not _holds("What positions does the author hold?", "The views are those of the author.")
+    assert not _holds("Editor's note: besides professor, what post does he hold?", "He is a professor.")
+    assert expected_type("Which specific countries released it with China?") == "country"
+    assert not _holds("Which specific countries released it with China?", "China released it with partners.")
+    assert expected_type("Which Chinese official announced the plan?") == "person"
+    assert expected_type("Which Nvidia chip models are covered?") == "name"
+    assert expected_type("which governance model does China promote") is None

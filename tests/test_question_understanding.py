@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
-from rag import Assistant
+from rag import Assistant, HashingEmbedder, load_config
 from rag.answer.coherence import cohere, dangling
 from rag.answer.compose import Scored
 from rag.answer.expected import has_expected_type
@@ -13,6 +14,7 @@ from rag.answer.lexicon import Lexicon, edit_distance
 from rag.answer.question import analyse, dominant_script, expected_type
 from rag.answer.support import ENTITY_ABSENT
 from rag.retrieve.lexical import tokenize
+from tests.conftest import write_corpus
 
 
 def _lexicon(assistant: Assistant) -> Lexicon:
@@ -155,6 +157,20 @@ def test_an_opening_link_word_alone_is_cut_without_bringing_the_sentence_before(
     linked = swap(critics, start=critics.start - len("However, "), text="However, " + critics.text)
     lead = cohere([Scored(linked, 0.9, 0.9, 0.9, "c")], ev, 4)
     assert [c.sentence.text for c in lead] == [critics.text] and lead[0].sentence.start == critics.start
+
+
+def test_an_aside_in_brackets_is_no_antecedent_and_on_the_other_hand_is_a_link_word(tmp_path: Path) -> None:
+    text = (
+        "Growth is fast. Growth nears a singularity.\n(Note: a singularity is a point of no return.)\n"
+        "It remains weak and uneven.\nOn the other hand, consensus remains weak."
+    )
+    write_corpus(tmp_path / "corpus", {"a.txt": text})
+    ev = Assistant.load(load_config(tmp_path), HashingEmbedder(), progress=False).evidence
+    weak = next(s for s in ev.sentences if s.text.startswith("It remains"))
+    lead = cohere([Scored(weak, 0.9, 0.9, 0.9, "c")], ev, 4)
+    assert [c.sentence.text for c in lead] == ["Growth nears a singularity.", weak.text]
+    other = next(s for s in ev.sentences if s.text.startswith("On the other hand"))
+    assert [c.sentence.text for c in cohere([Scored(other, 0.9, 0.9, 0.9, "c")], ev, 4)] == ["consensus remains weak."]
 
 
 def test_a_refusal_names_what_the_documents_never_mention(assistant: Assistant) -> None:
@@ -306,6 +322,12 @@ def test_a_question_naming_a_document_is_scoped_to_it() -> None:
     assert scope("What does AI do?") == (set(), set())  # a word the text uses everywhere names nothing
     assert scope("Does the commentary agree with the news?") == (set(), set())  # two named: a tie
     assert scope("What does the plan say?") == (set(), set())
+    # "editor" names b by its metadata, but a's text writes "Editor's note": the phrase points at a,
+    # and stays asked about (the note is what is quoted)
+    docs["b"] = Document("b", "b.txt", "y", DocumentMeta("B", author="Bo Li (editor)", kind="news analysis"), "")
+    refs = reference_words(docs, {"editor note": {"a"}})
+    assert scope("How does the editor's note define it?") == ({"a"}, set())
+    assert scope("What does the editor think?") == ({"b"}, {"editor"})
 
 
 def test_sentences_of_another_document_than_the_one_named_score_lower() -> None:

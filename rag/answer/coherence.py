@@ -24,7 +24,7 @@ _DANGLING = re.compile(
 # with the rest of the sentence, quoted from just after the link word (still an exact span).
 _CONNECTIVE = re.compile(
     r"^(furthermore|moreover|additionally|in addition|also|further|besides|however|meanwhile|likewise|similarly|"
-    r"indeed)\s*,?\s+",
+    r"indeed|on the other hand)\s*,?\s+",
     re.IGNORECASE,
 )
 
@@ -85,6 +85,11 @@ def _joined(items: Sequence[Scored], ev: Evidence) -> list[Scored]:
     return out
 
 
+def _aside(text: str) -> bool:
+    text = text.strip()
+    return text.startswith(("(", "[")) and text.endswith((")", "]", ").", "]."))
+
+
 def unlinked(item: Scored) -> Scored:
     """The sentence from just after a link word ("Furthermore, on open source, …" → "on open
     source, …"), when it opens with one; else unchanged."""
@@ -96,7 +101,11 @@ def unlinked(item: Scored) -> Scored:
 
 
 def _predecessor(item: Scored, ev: Evidence) -> Scored | None:
+    """The sentence a dangling one leans on: the one before it, past an aside in brackets ("(Editor's
+    note: …)"), which explains a word and is no antecedent."""
     sid = item.sentence.sent_id - 1
+    while sid >= 0 and _aside(ev.sentences[sid].text) and ev.sentences[sid].doc_id == item.sentence.doc_id:
+        sid -= 1
     if sid < 0:
         return None
     sentence = ev.sentences[sid]

@@ -8,6 +8,7 @@ import re
 
 from rag.answer.facts import Facts
 from rag.answer.question import Question
+from rag.text.gazetteer import TITLE_WORDS
 
 RANK_ENDINGS = ("st", "nd", "rd", "th")
 YEAR_ASKED = re.compile(r"\b(?:what|which) year\b")
@@ -55,6 +56,8 @@ def has_expected_type(question: Question, asked: Facts, facts: Facts) -> bool:
         return facts.byline or bool(facts.people - asked.people)
     if kind == "organisation":  # "what new bodies": a name not in the question ("the International AI Science Group")
         return bool(facts.organisations - asked.tokens)
+    if kind == "role":  # "what position does the author hold": "a professor", "vice dean"
+        return bool((facts.tokens & TITLE_WORDS) - asked.tokens)
     if kind == "name":
         return bool(facts.names - asked.tokens)
     return True

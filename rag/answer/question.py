@@ -8,58 +8,12 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from rag.answer.kinds import expected_type
 from rag.answer.lexicon import MIN_CORRECTABLE, Lexicon, english_stems
 from rag.answer.required import required_words
 from rag.retrieve.lexical import STOPWORDS, stem, tokenize
 from rag.text.gazetteer import COUNT_MODIFIERS, COUNTRIES, DEMONYMS, KNOWN_NAMES, MONTHS, ROLE_WORDS
 
-# "What new bodies does it create", "which company made it", "what UN thing does it align with":
-# the answer is a name (the International AI Science Group, Apple), not a sentence about bodies; a
-# body, an organisation or a group is named with a word like "Group" or "Council". Up to two
-# qualifiers before the kind, none a function word ("what do both documents say" asks no name).
-_FUNCTION_WORDS = "|".join(sorted(STOPWORDS - {"other", "new"}, key=len, reverse=True))
-_QUALIFIERS = rf"\b(?:what|which)\s+(?:(?!(?:{_FUNCTION_WORDS})\b)[\w'-]+\s+){{0,2}}?"
-_ORGANISATION_KIND = re.compile(
-    _QUALIFIERS + r"(?:bod(?:y|ies)|organi[sz]ations?|institutions?|agenc(?:y|ies)|entit(?:y|ies)|groups?(?!\s+of\b)"
-    r"|ministr(?:y|ies)|departments?)\b"
-)
-# "what un thing": a thing with a qualifier; "what things should I know" asks no name.
-_NAMED_KIND = re.compile(
-    _QUALIFIERS + r"(?:treat(?:y|ies)|agreements?|compacts?|compan(?:y|ies))\b"
-    r"|\b(?:what|which)\s+(?!(?:other|these|those|all|some)\b)[\w'-]+\s+thing\b"
-)
-# Expected answer types, checked in this order (the first that matches wins).
-_TYPE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("list", re.compile(r"^(list|enumerate|name)\b|\bone by one\b|\b(list|name) (all|each|every)\b")),
-    ("country", re.compile(r"\b(which|what) (countries|country|nations?|states)\b")),
-    (
-        "money",
-        re.compile(r"\bhow much\b.*\b(money|fund\w*|invest\w*|spen[dt]\w*|cost\w*|budget\w*|pa(y|id)\w*|worth)\b"),
-    ),
-    ("money", re.compile(r"\bhow much (money|funding|investment)\b")),
-    ("duration", re.compile(r"\bhow long\b")),
-    ("number", re.compile(r"\bhow (much|many)\b|\b(what|which) (number|percentage|percent|share|amount)\b")),
-    (
-        "date",
-        re.compile(r"\bwhen\b|\b(what|which)(?: exact| precise| specific)? (year|date|day|month)\b|\bsince when\b"),
-    ),
-    (
-        "person",
-        re.compile(r"\b(who|whom|whose)\b|\bwhich (person|people|author|writer|editor)\b"),
-    ),
-    ("place", re.compile(r"\bwhere\b|\b(what|which|in what|in which) (city|place|venue|location)\b")),
-    # "what's the budget of the institute", "China's investment target for 2030": an amount asked by its
-    # name, the head of the question ("what is the cost of inaction" asks no amount).
-    (
-        "money",
-        re.compile(
-            r"^\W*what(?:'?s| is| was| are| were)\s+(?:the |its |their |[\w-]+'?s )?(?:[\w-]+ ){0,2}?"
-            r"(?:budget|funding|price|salary|revenue|fee|investment target|investment goal)s?\s*(?:of\b|for\b|\?|$)"
-        ),
-    ),
-    ("organisation", _ORGANISATION_KIND),
-    ("name", _NAMED_KIND),
-)
 # "What else does X reflect besides tech ambitions?": the words after "besides" are what the asker
 # already knows, so a sentence restating them is not the answer (the phrase ends at a comma, a
 # question word or the end).
@@ -80,11 +34,6 @@ _AUTHORSHIP = re.compile(
     r"\bwho is the (?:author|writer|(edit)or)\b|\bwritten by\b|\b(edit)ed by\b",
     re.IGNORECASE,
 )
-# A clause before the question proper ("When the store was launched, what format was used?"): the
-# type is asked by what follows it.
-_LEADING_CLAUSE = re.compile(
-    r"^(?:when|while|after|before|if|since|once)\b[^,?]*,\s*(?=(?:what|which|who|whom|whose|how|where|why)\b)"
-)
 # Words after "in"/"at" that name no place: languages and nationalities ("published in English").
 _NOT_PLACE_WORDS = (
     "english french spanish chinese german japanese russian arabic portuguese korean italian hindi "
@@ -92,7 +41,6 @@ _NOT_PLACE_WORDS = (
 )
 _NOT_PLACES = frozenset(_NOT_PLACE_WORDS.split())
 _SLOT = re.compile(r"\b(?:in|at)\s+(?:the\s+)?([^\W\d_]+)\s*[?.!]?\s*$")
-_YES_NO = re.compile(r"^(is|are|was|were|does|do|did|can|could|will|would|has|have|had|should)\b")
 _CAPITALISED = re.compile(r"\b[A-Z][^\W_]*")
 _LATIN = "LATIN"
 
@@ -185,14 +133,6 @@ def excluded_tokens(question: str) -> tuple[str, ...]:
             words = words[:-1]  # "Who other than China signed?": the last word is what is asked
         out += words
     return tuple(dict.fromkeys(out))
-
-
-def expected_type(question: str) -> str | None:
-    q = _LEADING_CLAUSE.sub("", question.casefold())
-    for kind, rule in _TYPE_RULES:
-        if rule.search(q):
-            return kind
-    return "yesno" if _YES_NO.match(q) else None
 
 
 def _correct(text: str, lexicon: Lexicon) -> str:

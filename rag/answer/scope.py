@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 from rag.retrieve.lexical import tokenize
 from rag.types import Document
@@ -23,25 +24,48 @@ class Scope:
     words: frozenset[str] = frozenset()  # the question's words that name it: not what it asks about
 
 
-def reference_words(documents: Mapping[str, Document]) -> dict[str, frozenset[str]]:
-    """Metadata word → the documents whose kind, outlet or author holds it."""
+def reference_words(
+    documents: Mapping[str, Document], phrases: Mapping[str, set[str]] | None = None
+) -> dict[str, frozenset[str]]:
+    """Metadata word → the documents whose kind, outlet or author holds it; and `phrases`, two-word
+    phrases of a metadata word ("editor note") → the documents whose text writes them: "the editor's
+    note" points at the commentary that holds one, not at the news analysis its editor signed."""
+    found = metadata_words(documents)
+    return {t: frozenset(ids) for t, ids in {**found, **(phrases or {})}.items()}
+
+
+def metadata_words(documents: Mapping[str, Document]) -> dict[str, set[str]]:
     found: dict[str, set[str]] = defaultdict(set)
     for doc in documents.values():
         for token in tokenize(f"{doc.meta.kind} {doc.meta.outlet} {doc.meta.author}"):
             found[token].add(doc.doc_id)
-    return {t: frozenset(ids) for t, ids in found.items()}
+    return found
 
 
 def scoped_documents(
     tokens: Sequence[str], refs: Mapping[str, frozenset[str]], idf: Mapping[str, float], top: float, total: int
 ) -> Scope:
-    """The one document the question's words name most often, or none."""
+    """The one document the question's words name most often, or none. A phrase a document's text
+    writes names that document, and its words name no other by metadata."""
     votes: dict[str, set[str]] = defaultdict(set)
+    phrased: set[str] = set()
+
+    def names(word: str) -> bool:
+        return word in refs and idf.get(word, top) >= RARE_SHARE * top
+
+    for a, b in pairwise(tokens):
+        docs = refs.get(f"{a} {b}", frozenset())
+        named = {w for w in (a, b) if names(w)}
+        # a phrase overrides only a metadata word of another document ("editor" of the news analysis)
+        if len(docs) == 1 and len(docs) < total and named and any(refs[w] != docs for w in named):
+            votes[next(iter(docs))].add(f"{a} {b}")
+            phrased |= {a, b}
     for token in dict.fromkeys(tokens):
         docs = refs.get(token, frozenset())
-        if len(docs) == 1 and len(docs) < total and idf.get(token, top) >= RARE_SHARE * top:
+        if token not in phrased and len(docs) == 1 and len(docs) < total and names(token):
             votes[next(iter(docs))].add(token)
     ranked = sorted(votes.items(), key=lambda kv: -len(kv[1]))
     if not ranked or (len(ranked) > 1 and len(ranked[0][1]) == len(ranked[1][1])):
         return Scope()
-    return Scope(frozenset([ranked[0][0]]), frozenset(ranked[0][1]))
+    # the words that name the document by metadata are not asked about; a phrase of its text may be
+    return Scope(frozenset([ranked[0][0]]), frozenset(w for w in ranked[0][1] if " " not in w))

@@ -94,6 +94,10 @@ _TYPE_WORDS = frozenset(
 )
 
 
+# The words that ask for a title ("what position does he hold"): the title is the answer.
+_ROLE_TYPE_WORDS = frozenset(["position", "title", "job", "post", "office", "role", "profession", "occupation"])
+
+
 @dataclass(frozen=True)
 class Signals:
     """What one sentence lacks of what the question asks: the inputs of both the rule-based factor
@@ -137,7 +141,8 @@ class Asking:
 def asking(question: Question, asked: Facts, lexicon: Lexicon, idf: dict[str, float], top: float) -> Asking:
     """`top` is the weight of a word the corpus never uses."""
     aside = frozenset(question.excluded)
-    skip = {*question.entities} | _TYPE_WORDS | aside
+    kind_words = _ROLE_TYPE_WORDS if question.expected == "role" else frozenset()
+    skip = {*question.entities} | _TYPE_WORDS | kind_words | aside
     predicate = tuple((t, idf.get(t, top)) for t in dict.fromkeys(question.tokens) if t not in skip)
     # a people's name is known when its country is ("chinese" in a corpus of "China")
     known = {e: e in lexicon.counts or DEMONYMS.get(e, "") in lexicon.counts for e in question.entities}

@@ -6,20 +6,24 @@ sentence (minutes at a million chunks)."""
 from __future__ import annotations
 
 import json
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
 
 from rag.answer.lexicon import names_of
 from rag.answer.question import dominant_script
-from rag.answer.scope import reference_words
+from rag.answer.scope import metadata_words, reference_words
 from rag.index.arrays import mapped, save_array
 from rag.retrieve.lexical import idf_table, tokenize
 from rag.types import Chunk, Document, Sentence
 
+# Bumped whenever the tables change for the same corpus: an index records it and is rebuilt when it
+# differs (2: the phrases of metadata words that documents' texts write, rag/answer/scope.py).
+TABLE_RULES = 2
 VOCABULARY = "vocabulary.json"  # token counts, names, IDF, script
 CHUNK_SENTENCES = "chunk_sentences.npy"  # per chunk: its first sentence id and one past its last
 
@@ -31,7 +35,7 @@ class EvidenceTables:
     idf: dict[str, float]
     script: str
     chunk_sentences: np.ndarray  # (chunks, 2) int64
-    # metadata words that name documents (rag/answer/scope.py): from the metadata only, so that a
+    # metadata words that name documents (rag/answer/scope.py): found at build time, so that a
     # question never decodes every document's text to find them
     references: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
@@ -45,16 +49,22 @@ class EvidenceTables:
     ) -> EvidenceTables:
         """`with_ranges=False` leaves the chunk ranges empty, for records not in index order."""
         counts: Counter[str] = Counter()  # Lexicon.of's counts, streamed: 4M token lists need GBs
+        by_id = {d.doc_id: d for d in documents}
+        meta = metadata_words(by_id)
+        phrases: dict[str, set[str]] = defaultdict(set)  # "editor note" → documents whose text writes it
 
         def tokens() -> Iterator[list[str]]:
             for s in sentences:
                 toks = tokenize(s.text)
                 counts.update(toks)
+                for a, b in pairwise(toks):
+                    if a in meta or b in meta:
+                        phrases[f"{a} {b}"].add(s.doc_id)
                 yield toks
 
         idf = idf_table(tokens())
         spans = ranges(chunks, sentences) if with_ranges else np.zeros((0, 2), dtype=np.int64)
-        refs = reference_words({d.doc_id: d for d in documents})
+        refs = reference_words(by_id, phrases)
         return cls(dict(counts), names_of(sentences), idf, corpus_script(sentences), spans, refs)
 
     def save(self, folder: Path) -> None:

@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from rag.answer.tables import TABLE_RULES
 from rag.config import Config
 from rag.corpus.metadata import METADATA_FILE
 from rag.corpus.reader import Corpus, Skipped, corpus_files, read_corpus
@@ -61,6 +62,7 @@ def settings_signature(config: Config, embedder: Embedder) -> dict[str, Any]:
         "chunk_overlap": config.chunk_overlap,
         "sentence_rules": SENTENCE_RULES,
         "token_rules": TOKEN_RULES,
+        "table_rules": TABLE_RULES,
     }
 
 

@@ -73,3 +73,9 @@ ROLE_WORDS = _words(
     """secretary president minister premier chairman chairwoman chairperson ceo ambassador chancellor director
     dean professor spokesperson spokesman spokeswoman governor senator mayor commissioner"""
 )
+# Titles and occupations that answer "what position does the author hold": the offices above and the
+# jobs a byline or an editor's note gives.
+TITLE_WORDS = ROLE_WORDS | _words(
+    """lecturer researcher fellow consultant chair founder scientist analyst economist journalist
+    correspondent officer adviser advisor head diplomat lawyer engineer reporter columnist envoy"""
+)
