@@ -87,3 +87,43 @@ def test_needs_context_rules() -> None:
 def test_max_sentences_limits_citations(assistant: Assistant) -> None:
     answer = assistant.ask("plan actions Global South critics", max_sentences=1)
     assert len(answer.citations) <= 1
+
+
+def test_a_follow_up_is_answered_about_what_was_asked_before(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from rag import HashingEmbedder, load_config
+    from tests.conftest import write_corpus
+
+    write_corpus(
+        tmp_path / "corpus",
+        {
+            "a.txt": "The plan supports training in the Global South.\n"
+            "Critics say that the plan lacks any enforcement at all.\n"
+            "Critics say that its Global South support hides economic aims.\n"
+        },
+    )
+    assistant = Assistant.load(load_config(tmp_path, abstain_threshold=0.0), HashingEmbedder(), progress=False)
+    history = [Turn("What does the plan say about the Global South?")]
+    answer = assistant.ask("and what do critics say about it?", history=history)
+    assert answer.citations[0].quote.startswith("Critics say that its Global South support")
+    # the words asked about before weigh less than the follow-up's own: critics first
+    assert not answer.citations[0].quote.startswith("The plan supports")
+
+
+def test_where_someone_works_wants_a_body_or_a_place() -> None:
+    from rag.answer.expected import has_expected_type
+    from rag.answer.facts import facts_of
+    from rag.answer.lexicon import Lexicon
+    from rag.answer.question import analyse
+    from rag.retrieve.lexical import tokenize
+
+    lexicon = Lexicon({})
+    q = analyse("Where does the author work?", lexicon)
+    assert q.expected == "workplace"
+
+    def holds(sentence: str) -> bool:
+        return has_expected_type(
+            q, facts_of(q.wording, q.tokens, lexicon), facts_of(sentence, tokenize(sentence), lexicon)
+        )
+
+    assert holds("He is vice dean of the Institute for AI International Governance, Tsinghua University.")
+    assert not holds("The author argues for cooperation.")

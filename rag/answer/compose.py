@@ -28,6 +28,9 @@ ABSTAIN_TEXT = (
 # overlap): sentence embeddings alone over-reward sentences that only share the topic. Not the RRF
 # weight of the dense ranking (Config.dense_weight), which orders passages, not sentences.
 SENTENCE_DENSE_SHARE = 0.65
+# Weight of a follow-up's words from the questions before it, against its own words' weight: "and
+# what do critics say about it" after "what about the Global South" wants critics first.
+CONTEXT_WEIGHT = 0.5
 # Two candidate sentences this similar (cosine of their embeddings) say the same thing, e.g. one
 # statement reported by both articles: quoting the second adds a citation, not information.
 NEAR_DUPLICATE_COSINE = 0.92
@@ -61,6 +64,9 @@ def score_sentences(
     asked = facts_of(question.wording, question.tokens, ev.lexicon) if question else None
     ask = asking(question, asked, ev.lexicon, ev.idf, top) if question and asked else None
     weights = [(t, ev.idf.get(t, top)) for t in set(qtokens)]
+    if question is not None:  # a follow-up's words from before weigh less than its own
+        own = {*qtokens, *scope.words}
+        weights += [(t, CONTEXT_WEIGHT * ev.idf.get(t, top)) for t in question.context if t not in own]
     candidates = _candidates(ev, hits, question, scope)
     # one matrix product for all candidates: a row read and a dot product per sentence cost more
     similarity = np.asarray(ev.sentence_vectors[[c[0] for c in candidates]]) @ qvec if candidates else []
@@ -120,13 +126,16 @@ def _scoped(
     commentary" says where to look, not what is asked (no sentence has to contain it)."""
     if question is None:
         return None, qtokens, Scope()
-    scope = scoped_documents(question.tokens, ev.document_words, ev.idf, top, len(ev.documents))
+    words = (*question.tokens, *question.context)  # "where does he work" after "who wrote the commentary"
+    scope = scoped_documents(words, ev.document_words, ev.idf, top, len(ev.documents))
     if not scope.words:
         return question, qtokens, scope
     kept = [t for t in qtokens if t not in scope.words]
     return (
         replace(
-            question, tokens=_without(question.tokens, scope.words), entities=_without(question.entities, scope.words)
+            question,
+            tokens=_without(question.tokens, scope.words),
+            entities=_without(question.entities, scope.words),
         ),
         kept,
         scope,

@@ -1,6 +1,6 @@
 """The kind of answer a question expects, read from its wording without an LLM (after Li & Roth's
 question classes): a date for "when", a number for "how many", an amount of money, a length of time,
-a person, a place, a country, an organisation or another name, a role, a list, or yes/no."""
+a person, a place or a workplace, a country, an organisation or another name, a title, a list, or yes/no."""
 
 from __future__ import annotations
 
@@ -30,6 +30,10 @@ _ROLE_KIND = re.compile(
     r"(?:hold|have|occupy|fill)\b|\bwhat (?:is|was|are) (?:the |his |her |their )?(?:[\w-]+ )?(?:job|title|profession"
     r"|occupation)s?\b|\bwhat does (?:he|she|the (?:author|writer|editor)) do\b"
 )
+# "Where does he work", "where did the author study": a body (Tsinghua University) or a place.
+_WORKPLACE_KIND = re.compile(
+    r"\bwhere (?:does|did|do|is|was|are) (?:[\w'’-]+ ){1,4}?(?:work|teach|study|studied|worked|taught|employed|based)\b"
+)
 # Expected answer types, checked in this order (the first that matches wins).
 _TYPE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("list", re.compile(r"^(list|enumerate|name)\b|\bone by one\b|\b(list|name) (all|each|every)\b")),
@@ -53,6 +57,7 @@ _TYPE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"|ministers?|diplomats?|experts?|scholars?|analysts?|spokes(?:person|man|woman))\b"
         ),
     ),
+    ("workplace", _WORKPLACE_KIND),
     ("place", re.compile(r"\bwhere\b|\b(what|which|in what|in which) (city|place|venue|location)\b")),
     # "what's the budget of the institute", "China's investment target for 2030": an amount asked by its
     # name, the head of the question ("what is the cost of inaction" asks no amount).
@@ -66,6 +71,8 @@ _TYPE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("organisation", _ORGANISATION_KIND),
     ("name", _NAMED_KIND),
 )
+# The answer types a sentence either holds or lacks (an open "what"/"why" question has none).
+TYPED_KINDS = frozenset(kind for kind, _ in _TYPE_RULES)
 # A clause before the question proper ("When the store was launched, what format was used?"): the
 # type is asked by what follows it.
 _LEADING_CLAUSE = re.compile(

@@ -64,6 +64,7 @@ class Question:
     required: tuple[str, ...] = ()  # words it quotes or ranks by: "security" in "the word security"
     explains: bool = False  # why, or how something is done: its answer is a reason or a manner
     topic: tuple[str, ...] = ()  # what it asks about: the tokens after "about" ("say about open source")
+    context: tuple[str, ...] = ()  # a follow-up's words from the questions before it (rag/answer/followup.py)
 
     @property
     def wording(self) -> str:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from rag.answer import compose
-from rag.answer.followup import retrieval_query
+from rag.answer.followup import earlier_questions, with_context
 from rag.answer.question import analyse
 from rag.errors import QuestionError
 from rag.limits import K_MAX, MAX_SENTENCES_MAX, MODES, check_int
@@ -125,12 +125,14 @@ class FollowUp:
     stage: str = "embed"
 
     def __call__(self, state: QueryState) -> QueryState:
-        query = retrieval_query(state.wording, state.history, self.turns)
+        earlier = earlier_questions(state.wording, state.history, self.turns)
+        query = " ".join([*earlier, state.wording])
         tokens = tokenize(query)
         lexicon = state.index.evidence.lexicon
+        analysis = with_context(state.analysis, earlier, lexicon) if state.analysis else None
         # Other forms of the question's words, so that keyword search meets "investments" for "invest".
         extra = [v for t in dict.fromkeys(tokens) for v in lexicon.variants(t) if v not in tokens]
-        return replace(state, query=query, query_tokens=(*tokens, *extra))
+        return replace(state, query=query, query_tokens=(*tokens, *extra), analysis=analysis)
 
 
 @dataclass(frozen=True)

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from rag.answer.kinds import TYPED_KINDS
 from rag.query.pipeline import Step
 from rag.query.state import QueryState
 from rag.query.steps import Rerank, Retrieve
 
-# Answer types a sentence either holds or lacks (an open "what"/"why" question has none).
-TYPED = frozenset({"date", "duration", "number", "money", "person", "place", "country", "list", "organisation", "name"})
 # How much deeper a typed question searches when no candidate holds its type: the amount asked for
 # ("how much is China spending") may sit in a passage worded apart from the question ("investments
 # exceeding $8 billion") that the usual depth does not reach.
@@ -29,7 +28,7 @@ class Widen:
 
     def __call__(self, state: QueryState) -> QueryState:
         best = state.scored[0].signals if state.scored else None
-        typed = state.analysis is not None and state.analysis.expected in TYPED
+        typed = state.analysis is not None and state.analysis.expected in TYPED_KINDS
         if not (typed and best is not None and best.type_missing):
             return state
         deeper = replace(self.retrieve, evidence_depth=self.retrieve.evidence_depth * WIDEN_FACTOR)
