@@ -308,3 +308,14 @@ def test_a_title_an_official_a_qualified_country_or_a_chip_are_asked_for() -> No
     assert expected_type("Which Chinese official announced the plan?") == "person"
     assert expected_type("Which Nvidia chip models are covered?") == "name"
     assert expected_type("which governance model does China promote") is None
+
+
+def test_a_capital_stands_for_its_country_and_a_name_is_never_corrected() -> None:
+    from rag.answer.facts import token_countries
+
+    assert token_countries(["beijing", "plan"]) == {"beijing": "china"}
+    assert token_countries(["washington"]) == {"washington": "us"}
+    lexicon = Lexicon({"liang": 3, "premier": 1, "presented": 1})
+    assert analyse("Was it Premier Li Qiang who presented it?", lexicon).corrected == ""
+    assert analyse("was it li qiang who presentd it?", lexicon).corrected  # lower case: a slip is fixed
+    assert "beijing" in analyse("why does beijing want it", lexicon).entities

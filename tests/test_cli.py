@@ -23,6 +23,14 @@ def test_ask_human_output_lists_sources(cli_project: Path, capsys: pytest.Captur
     assert "Sources" in out and "[1]" in out and "corpus/plan.txt" in out
 
 
+def test_ask_after_reads_a_follow_up_with_the_earlier_question(
+    cli_project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["ask", "--json", "--after", "What does the plan say about the Global South?", "and critics?"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["retrieval_query"] == "What does the plan say about the Global South? and critics?"
+
+
 def test_ask_stdin_one_json_per_line(
     cli_project: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

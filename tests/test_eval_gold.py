@@ -38,7 +38,9 @@ def test_gold_covers_what_the_issue_asks_for() -> None:
     assert cross and all(len({g.doc_id for g in i.evidence}) == 2 for i in cross)
     for split in ("dev", "test"):
         kinds = {(i.kind, bool(i.history)) for i in GOLD if i.split == split}
-        assert kinds == {("answerable", False), ("answerable", True), ("out_of_scope", False)}
+        # each split has plain and follow-up answerable questions and plain traps (dev also has
+        # follow-up traps: "and how much was it in 2024?")
+        assert kinds >= {("answerable", False), ("answerable", True), ("out_of_scope", False)}
 
 
 def test_labelled_sentences_for_the_grounding_check() -> None:

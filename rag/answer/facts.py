@@ -15,7 +15,7 @@ from rag.text.gazetteer import (
     COUNTRIES,
     COUNTRY_ALIASES,
     COUNTRY_PAIRS,
-    DEMONYMS,
+    COUNTRY_WORDS,
     MONTHS,
     NON_PERSON_WORDS,
     ORGANISATION_WORDS,
@@ -143,7 +143,7 @@ def same_word(a: str, b: str) -> bool:
 def facts_of(text: str, tokens: Sequence[str], lexicon: Lexicon) -> Facts:
     found_people = people(text, lexicon)
     runs = name_runs(text, lexicon.names)
-    country_tokens = {t for t in tokens if t in COUNTRIES or t in DEMONYMS}  # a country is no company
+    country_tokens = {t for t in tokens if t in COUNTRIES or t in COUNTRY_WORDS}  # a country is no company
     months = {m.group().casefold() for m in _MONTH_WORD.finditer(text)}
     dates = months | set(_YEAR.findall(text))
     return Facts(
@@ -253,7 +253,7 @@ def token_countries(tokens: Sequence[str]) -> dict[str, str]:
     """The country each token names, in one spelling: "american", "america", "usa" and "united
     states" are all "us" (so a question about America meets a sentence about the U.S.)."""
     found = {t: COUNTRY_ALIASES.get(t, t) for t in tokens if t in COUNTRIES}
-    found |= {t: DEMONYMS[t] for t in tokens if t in DEMONYMS}
+    found |= {t: COUNTRY_WORDS[t] for t in tokens if t in COUNTRY_WORDS}
     # A pair's words name the pair ("united states"), unless the word is a country itself.
     for a, b in pairwise(tokens):
         if (a, b) in COUNTRY_PAIRS:

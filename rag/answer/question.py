@@ -12,7 +12,7 @@ from rag.answer.kinds import expected_type
 from rag.answer.lexicon import MIN_CORRECTABLE, Lexicon, english_stems
 from rag.answer.required import required_words
 from rag.retrieve.lexical import STOPWORDS, stem, tokenize
-from rag.text.gazetteer import COUNT_MODIFIERS, COUNTRIES, DEMONYMS, KNOWN_NAMES, MONTHS, ROLE_WORDS
+from rag.text.gazetteer import COUNT_MODIFIERS, COUNTRIES, COUNTRY_WORDS, KNOWN_NAMES, MONTHS, ROLE_WORDS
 
 # "What else does X reflect besides tech ambitions?": the words after "besides" are what the asker
 # already knows, so a sentence restating them is not the answer (the phrase ends at a comma, a
@@ -101,7 +101,7 @@ def analyse(text: str, lexicon: Lexicon) -> Question:
 
 def _known(token: str, lexicon: Lexicon) -> bool:
     """The corpus uses the word, or for a people's name its country ("chinese" in a corpus of "China")."""
-    return lexicon.knows(token) or (token in DEMONYMS and lexicon.knows(DEMONYMS[token]))
+    return lexicon.knows(token) or (token in COUNTRY_WORDS and lexicon.knows(COUNTRY_WORDS[token]))
 
 
 def _place_slot(question: str, lexicon: Lexicon) -> bool:
@@ -144,8 +144,8 @@ def _correct(text: str, lexicon: Lexicon) -> str:
         nonlocal changed
         word = match.group()
         token = stem(word.casefold())
-        if word.casefold() in STOPWORDS or token in _NAMES:
-            return word  # "tencent", "russia": names are never slips of corpus words
+        if word.casefold() in STOPWORDS or token in _NAMES or _in_name(match):
+            return word  # "tencent", "russia", "Li Qiang": names are never slips of corpus words
         correction = lexicon.correct(token)
         if correction is None and len(token) < MIN_CORRECTABLE <= len(word):
             token = word.casefold()  # "tims" is "time(s)", though its stem "tim" is too short to correct
@@ -170,7 +170,23 @@ def _correct(text: str, lexicon: Lexicon) -> str:
 _QUESTION_WORDS = frozenset(["what", "which", "where", "when", "whom", "whose", "does", "about"])
 
 
-_NAMES = KNOWN_NAMES | COUNTRIES | DEMONYMS.keys() | ROLE_WORDS
+_NAMES = KNOWN_NAMES | COUNTRIES | COUNTRY_WORDS.keys() | ROLE_WORDS
+
+
+_WORD_BEFORE = re.compile(r"([^\W\d_]+)\s+$")
+_WORD_AFTER = re.compile(r"^\s+([^\W\d_]+)")
+
+
+def _in_name(match: re.Match[str]) -> bool:
+    """The word is capitalised beside another capitalised word, not at the question's start: part of
+    a name ("Premier Li Qiang"), which the corpus may not know."""
+    text, start, end = match.string, match.start(), match.end()
+    if not match.group()[:1].isupper() or not text[:start].strip():
+        return False
+    before = _WORD_BEFORE.search(text[:start])
+    after = _WORD_AFTER.match(text[end:])
+    first = before is not None and not text[: before.start()].strip()  # capitalised by position
+    return bool(before and before.group(1)[:1].isupper() and not first) or bool(after and after.group(1)[:1].isupper())
 
 
 def _attached(match: re.Match[str]) -> bool:
@@ -208,7 +224,7 @@ def counted_word(wording: str, tokens: tuple[str, ...]) -> str:
     rest = tokens[tokens.index("many") + 1 :] if "many" in tokens else ()
     words = [t for t in rest if not t.isdigit()]
     while len(words) > 1 and (
-        len(words[0]) <= 3 or words[0] in COUNT_MODIFIERS or words[0] in COUNTRIES or words[0] in DEMONYMS
+        len(words[0]) <= 3 or words[0] in COUNT_MODIFIERS or words[0] in COUNTRIES or words[0] in COUNTRY_WORDS
     ):
         words = words[1:]
     return words[0] if words else ""
@@ -219,7 +235,7 @@ def _entities(wording: str, tokens: tuple[str, ...], lexicon: Lexicon) -> tuple[
     their peoples, well-known bodies and offices however written ("did russia endorse it", "the eu ai
     act", "the un secretary-general"; "tell us" names no country), and numbers."""
     capitalised = {t for m in _CAPITALISED.finditer(wording) if m.start() > 0 for t in tokenize(m.group())}
-    named = capitalised | lexicon.names | (COUNTRIES - {"us"}) | DEMONYMS.keys() | KNOWN_NAMES | ROLE_WORDS
+    named = capitalised | lexicon.names | (COUNTRIES - {"us"}) | COUNTRY_WORDS.keys() | KNOWN_NAMES | ROLE_WORDS
     return tuple(t for t in dict.fromkeys(tokens) if t in named or t.isdigit())
 
 

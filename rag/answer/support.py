@@ -13,7 +13,7 @@ from rag.answer.facts import Facts, token_countries
 from rag.answer.lexicon import Lexicon
 from rag.answer.question import Question
 from rag.answer.required import lacks_required, lacks_superlative
-from rag.text.gazetteer import DEMONYMS, MONTHS
+from rag.text.gazetteer import COUNTRY_WORDS, MONTHS
 
 # Factor for a sentence without a span of the expected type that the question does not already
 # contain ("how many delegates" is not answered by a sentence without a number). 0.25: main dev
@@ -145,7 +145,7 @@ def asking(question: Question, asked: Facts, lexicon: Lexicon, idf: dict[str, fl
     skip = {*question.entities} | _TYPE_WORDS | kind_words | aside
     predicate = tuple((t, idf.get(t, top)) for t in dict.fromkeys(question.tokens) if t not in skip)
     # a people's name is known when its country is ("chinese" in a corpus of "China")
-    known = {e: e in lexicon.counts or DEMONYMS.get(e, "") in lexicon.counts for e in question.entities}
+    known = {e: e in lexicon.counts or COUNTRY_WORDS.get(e, "") in lexicon.counts for e in question.entities}
     entities = tuple((e, known[e], idf.get(e, top) / top) for e in question.entities)
     countries = token_countries(question.tokens)
     about = [t for t in question.topic if t not in skip]

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from rag.cli.common import add_paths, load_assistant
 from rag.errors import QuestionError
 from rag.limits import K_MAX, MAX_SENTENCES_MAX, MODES
-from rag.types import Answer
+from rag.types import Answer, Turn
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -21,7 +21,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         description="Answer from the indexed documents only: each sentence of the answer is quoted "
         "verbatim from a source and cited. When the evidence is too weak, the answer says so (abstains).",
         epilog='examples:\n  rag ask "What does the plan say about open source?"\n'
-        '  rag ask --json "When was the plan released?"\n  cat questions.txt | rag ask --json -',
+        '  rag ask --json "When was the plan released?"\n'
+        '  rag ask --after "Who wrote the commentary?" "Where does he work?"\n'
+        "  cat questions.txt | rag ask --json -",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("question", help="the question, or - to read one question per line from stdin")
@@ -36,6 +38,14 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         help=f"most sentences in the answer, 1 to {MAX_SENTENCES_MAX} (default 4)",
     )
     p.add_argument("--mode", choices=MODES, help="retrieval: hybrid (default), dense or bm25")
+    p.add_argument(
+        "--after",
+        action="append",
+        default=[],
+        metavar="QUESTION",
+        help="an earlier question of the conversation, so a follow-up ('and what do critics say about it?') "
+        "is read with it; repeat for several, oldest first",
+    )
     add_paths(p)
     p.set_defaults(run=run)
 
@@ -59,7 +69,8 @@ def run(args: argparse.Namespace) -> int:
     if not args.question.strip():
         raise QuestionError('the question is empty: rag ask "What does the plan say about open source?"')
     assistant = load_assistant(args)
-    answer = assistant.ask(args.question, k=args.k, mode=args.mode, max_sentences=args.max_sentences)
+    history = [Turn(q) for q in args.after]
+    answer = assistant.ask(args.question, history, k=args.k, mode=args.mode, max_sentences=args.max_sentences)
     print(json.dumps(answer.to_dict(), ensure_ascii=False) if args.json else render(answer))
     return 0
 
@@ -75,7 +86,8 @@ def _run_stdin(args: argparse.Namespace) -> int:
         if not question.strip():
             continue
         try:
-            answer = assistant.ask(question, k=args.k, mode=args.mode, max_sentences=args.max_sentences)
+            history = [Turn(q) for q in args.after]
+            answer = assistant.ask(question, history, k=args.k, mode=args.mode, max_sentences=args.max_sentences)
             out = answer.to_dict() if args.json else render(answer)
         except QuestionError as exc:
             failures += 1

@@ -32,6 +32,14 @@ DEMONYMS = {
     "saudi": "saudi arabia", "emirati": "uae", "taiwanese": "taiwan", "vietnamese": "vietnam",
     "indonesian": "indonesia",
 }  # fmt: skip
+# Capitals that stand for their government ("Beijing's plan", "Washington's AI policy").
+CAPITALS = {
+    "beijing": "china", "washington": "us", "moscow": "russia", "london": "uk", "tokyo": "japan", "seoul": "korea",
+    "delhi": "india", "paris": "france", "berlin": "germany", "ottawa": "canada", "canberra": "australia",
+    "taipei": "taiwan", "pyongyang": "korea", "tehran": "iran", "kyiv": "ukraine", "brasilia": "brazil",
+}  # fmt: skip
+# Words that stand for a country other than its name: its people's and its capital's.
+COUNTRY_WORDS = {**DEMONYMS, **CAPITALS}
 # Two-word country names, matched on consecutive tokens (as the tokenizer writes them: "states" is
 # "state").
 COUNTRY_PAIRS = frozenset(
