@@ -308,6 +308,17 @@ def test_a_title_an_official_a_qualified_country_or_a_chip_are_asked_for() -> No
     assert expected_type("Which Chinese official announced the plan?") == "person"
     assert expected_type("Which Nvidia chip models are covered?") == "name"
     assert expected_type("which governance model does China promote") is None
+    for stance in (
+        "What position does China hold on open-source AI?",
+        "What role does the UN have in AI governance?",
+        "What is the title of the commentary?",
+        "What does the author do in the conclusion?",
+        "Which article states that the plan has 13 points?",
+        "What chip export controls did the US impose?",
+    ):
+        assert expected_type(stance) is None, stance
+    assert expected_type("Which expert group does the plan create?") == "organisation"
+    assert expected_type("What United Nations body does it support?") == "organisation"
 
 
 def test_a_capital_stands_for_its_country_and_a_name_is_never_corrected() -> None:
@@ -318,4 +329,5 @@ def test_a_capital_stands_for_its_country_and_a_name_is_never_corrected() -> Non
     lexicon = Lexicon({"liang": 3, "premier": 1, "presented": 1})
     assert analyse("Was it Premier Li Qiang who presented it?", lexicon).corrected == ""
     assert analyse("was it li qiang who presentd it?", lexicon).corrected  # lower case: a slip is fixed
+    assert analyse("What Does The Plan Say About Liang Presentd?", lexicon).corrected  # Title Case tells no names
     assert "beijing" in analyse("why does beijing want it", lexicon).entities

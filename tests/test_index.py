@@ -69,6 +69,15 @@ def test_model_change_makes_index_stale(assistant: Assistant, config) -> None:  
     assert other.data.manifest["dimension"] == 128
 
 
+def test_new_table_rules_make_an_index_stale(assistant: Assistant, config, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import rag.index.build as build
+
+    monkeypatch.setattr(build, "TABLE_RULES", build.TABLE_RULES + 1)  # as a release that changes the tables
+    messages: list[str] = []
+    Assistant.load(config, HashingEmbedder(256), progress=False, on_message=messages.append)
+    assert "table_rules changed" in messages[0]
+
+
 def test_new_sentence_rules_make_an_index_stale(assistant: Assistant, config, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     import rag.index.build as build
 

@@ -330,6 +330,28 @@ def test_a_question_naming_a_document_is_scoped_to_it() -> None:
     assert scope("What does the editor think?") == ({"b"}, {"editor"})
 
 
+def test_the_index_records_the_phrases_that_point_at_another_document_than_their_word() -> None:
+    from rag.answer.tables import EvidenceTables
+    from rag.text.sentences import split_document
+    from rag.types import Document, DocumentMeta
+
+    docs = [
+        Document(
+            "a",
+            "a.txt",
+            "Editor's note: the author teaches.\nThe plan is new.",
+            DocumentMeta("A", kind="commentary"),
+            "",
+        ),
+        Document("b", "b.txt", "The plan has six principles.", DocumentMeta("B", author="Bo Li (editor)"), ""),
+    ]
+    first = split_document(docs[0])
+    sentences = first + split_document(docs[1], first_id=len(first))
+    refs = EvidenceTables.of([], sentences, with_ranges=False, documents=docs).references
+    assert refs["editor note"] == {"a"} and refs["editor"] == {"b"}
+    assert not any(" " in k and "plan" in k for k in refs)  # phrases without a metadata word are not kept
+
+
 def test_sentences_of_another_document_than_the_one_named_score_lower() -> None:
     from rag.answer.support import OTHER_DOCUMENT, Signals, support_factor
 

@@ -12,6 +12,7 @@ from dataclasses import replace
 from rag.answer.compose import Scored
 from rag.answer.evidence import Evidence
 from rag.text.sentences import is_heading
+from rag.types import Sentence
 
 _DANGLING = re.compile(
     r"^(these|this|those|that|such|it|its|they|their|furthermore|moreover|however|additionally|also|"
@@ -41,7 +42,7 @@ def cohere(chosen: Sequence[Scored], ev: Evidence, max_sentences: int) -> list[S
     first, rest = chosen[0], list(chosen[1:])
     lead = _lead(first, rest, ev)
     taken = {c.sentence.sent_id for c in lead} | {c.sentence.sent_id for c in rest}
-    kept = [c for c in rest if not dangling(c.sentence.text) or c.sentence.sent_id - 1 in taken]
+    kept = [c for c in rest if not dangling(c.sentence.text) or _antecedent(ev, c.sentence) in taken]
     docs = list(dict.fromkeys([first.sentence.doc_id, *(c.sentence.doc_id for c in kept)]))
     kept.sort(key=lambda c: (docs.index(c.sentence.doc_id), c.sentence.start))
     return _joined((lead + kept)[: max(max_sentences, len(lead))], ev)
@@ -75,7 +76,7 @@ def _joined(items: Sequence[Scored], ev: Evidence) -> list[Scored]:
             prev is None
             or not dangling(s.text)
             or prev.sentence.doc_id != s.doc_id
-            or prev.sentence.sent_id != s.sent_id - 1
+            or prev.sentence.sent_id != _antecedent(ev, s)
             or "\n" in doc[prev.sentence.end : s.start]
         ):
             out.append(item)
@@ -86,8 +87,18 @@ def _joined(items: Sequence[Scored], ev: Evidence) -> list[Scored]:
 
 
 def _aside(text: str) -> bool:
-    text = text.strip()
-    return text.startswith(("(", "[")) and text.endswith((")", "]", ").", "]."))
+    """The whole sentence stands in one pair of brackets ("(Editor's note: …)"), not a list item
+    ("(1) Build compute centres (by 2025).")."""
+    text = text.strip().removesuffix(".")
+    if not text or text[0] not in "([":
+        return False
+    depth = 0
+    for i, ch in enumerate(text):
+        depth += ch in "(["
+        depth -= ch in ")]"
+        if depth == 0:
+            return i == len(text) - 1
+    return False
 
 
 def unlinked(item: Scored) -> Scored:
@@ -101,14 +112,19 @@ def unlinked(item: Scored) -> Scored:
 
 
 def _predecessor(item: Scored, ev: Evidence) -> Scored | None:
-    """The sentence a dangling one leans on: the one before it, past an aside in brackets ("(Editor's
-    note: …)"), which explains a word and is no antecedent."""
-    sid = item.sentence.sent_id - 1
-    while sid >= 0 and _aside(ev.sentences[sid].text) and ev.sentences[sid].doc_id == item.sentence.doc_id:
-        sid -= 1
+    sid = _antecedent(ev, item.sentence)
     if sid < 0:
         return None
     sentence = ev.sentences[sid]
     if sentence.doc_id != item.sentence.doc_id or is_heading(sentence.text) or dangling(sentence.text):
         return None
     return replace(item, sentence=sentence)
+
+
+def _antecedent(ev: Evidence, sentence: Sentence) -> int:
+    """The id of the sentence a dangling one leans on: the one before it, past asides in brackets
+    ("(Editor's note: …)"), which explain a word and are no antecedent; -1 when there is none."""
+    sid = sentence.sent_id - 1
+    while sid >= 0 and ev.sentences[sid].doc_id == sentence.doc_id and _aside(ev.sentences[sid].text):
+        sid -= 1
+    return sid

@@ -126,8 +126,9 @@ def _scoped(
     commentary" says where to look, not what is asked (no sentence has to contain it)."""
     if question is None:
         return None, qtokens, Scope()
-    words = (*question.tokens, *question.context)  # "where does he work" after "who wrote the commentary"
-    scope = scoped_documents(words, ev.document_words, ev.idf, top, len(ev.documents))
+    scope = scoped_documents(question.tokens, ev.document_words, ev.idf, top, len(ev.documents))
+    if not scope.documents and question.context:  # "where does he work" after "who wrote the commentary"
+        scope = scoped_documents(question.context, ev.document_words, ev.idf, top, len(ev.documents))
     if not scope.words:
         return question, qtokens, scope
     kept = [t for t in qtokens if t not in scope.words]

@@ -26,7 +26,6 @@ def requested_count(asked: Facts) -> int:
 def has_expected_type(question: Question, asked: Facts, facts: Facts) -> bool:
     """The sentence holds a span of the expected type that the question does not already hold."""
     kind = question.expected
-    given = asked.tokens | frozenset(question.context)  # a name asked about before is no answer either
     if question.asks_next and not facts.future:
         return False  # "when is the next conference": the date of the last one is no answer
     if kind == "date":
@@ -56,11 +55,11 @@ def has_expected_type(question: Question, asked: Facts, facts: Facts) -> bool:
     if kind == "person":
         return facts.byline or bool(facts.people - asked.people)
     if kind == "organisation":  # "what new bodies": a name not in the question ("the International AI Science Group")
-        return bool(facts.organisations - given)
+        return bool(facts.organisations - asked.tokens)
     if kind == "workplace":  # "where does he work": "Tsinghua University", or a place
-        return bool(facts.organisations - given) or bool(facts.places - given)
+        return bool(facts.organisations - asked.tokens) or bool(facts.places - asked.tokens)
     if kind == "role":  # "what position does the author hold": "a professor", "vice dean"
-        return bool((facts.tokens & TITLE_WORDS) - given)
+        return bool((facts.tokens & TITLE_WORDS) - asked.tokens)
     if kind == "name":
-        return bool(facts.names - given)
+        return bool(facts.names - asked.tokens)
     return True

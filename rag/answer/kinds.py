@@ -18,17 +18,26 @@ _ORGANISATION_KIND = re.compile(
     _QUALIFIERS + r"(?:bod(?:y|ies)|organi[sz]ations?|institutions?|agenc(?:y|ies)|entit(?:y|ies)|groups?(?!\s+of\b)"
     r"|ministr(?:y|ies)|departments?)\b"
 )
-# "what un thing": a thing with a qualifier; "what things should I know" asks no name.
+# "what un thing": a thing with a qualifier; "what things should I know" asks no name. "Which chips
+# are covered" asks for models by name; "what chip export controls" asks for no chip.
 _NAMED_KIND = re.compile(
-    _QUALIFIERS + r"(?:treat(?:y|ies)|agreements?|compacts?|compan(?:y|ies)|chips?|products?|brands?)\b"
+    _QUALIFIERS + r"(?:treat(?:y|ies)|agreements?|compacts?|compan(?:y|ies))\b"
     r"|\b(?:what|which)\s+(?!(?:other|these|those|all|some)\b)[\w'-]+\s+thing\b"
+    r"|\bwhich (?:[\w-]+ )?(?:chips?|products?|brands?)(?: models?)? (?=(?:are|is|was|were|does|do|did|has|have)\b)"
+)
+# Who holds a title: a person the question names by a pronoun or a word for a writer or an official.
+_HOLDER = (
+    r"(?:he|she|they|the (?:author|writer|editor|commentator|columnist|analyst|professor|scholar|researcher|expert"
+    r"|official|minister)s?(?: of (?:the |this |that )?[\w'’-]+(?: [\w'’-]+)?)?"
+    r"|(?:the |this |that )?[\w-]+['’]s (?:author|writer|editor|commentator))"
 )
 # "What academic positions does the author hold", "what is his job": a title or office (professor,
-# vice dean), not the person. Not "what role should governance play", which asks a manner.
+# vice dean), not the person. Not "what role should governance play" nor "what position does China
+# hold on open source", which ask a manner or a stance.
 _ROLE_KIND = re.compile(
-    r"\bwhat (?:[\w-]+ ){0,2}?(?:positions?|titles?|jobs?|posts?|offices?|roles?) (?:does|did|do) (?:[\w'’-]+ ){1,6}?"
-    r"(?:hold|have|occupy|fill)\b|\bwhat (?:is|was|are) (?:the |his |her |their )?(?:[\w-]+ )?(?:job|title|profession"
-    r"|occupation)s?\b|\bwhat does (?:he|she|the (?:author|writer|editor)) do\b"
+    rf"\bwhat (?:[\w-]+ ){{0,2}}?(?:positions?|titles?|jobs?|posts?|offices?|roles?) (?:does|did|do) {_HOLDER} "
+    r"(?:hold|have|occupy|fill)\b|\bwhat (?:is|was|are) (?:his|her|their) (?:[\w-]+ )?(?:job|title|profession"
+    rf"|occupation|position)s?\b|\bwhat does {_HOLDER} do(?: for a living)?\s*[?.!]*$"
 )
 # "Where does he work", "where did the author study": a body (Tsinghua University) or a place.
 _WORKPLACE_KIND = re.compile(
@@ -37,7 +46,8 @@ _WORKPLACE_KIND = re.compile(
 # Expected answer types, checked in this order (the first that matches wins).
 _TYPE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("list", re.compile(r"^(list|enumerate|name)\b|\bone by one\b|\b(list|name) (all|each|every)\b")),
-    ("country", re.compile(_QUALIFIERS + r"(countries|country|nations?|states)\b")),
+    # "which specific countries", "which nations"; not "which article states", "what United Nations body"
+    ("country", re.compile(_QUALIFIERS + r"(?:countries|country)\b|\b(?:which|what) (?:nations?|states)\b")),
     (
         "money",
         re.compile(r"\bhow much\b.*\b(money|fund\w*|invest\w*|spen[dt]\w*|cost\w*|budget\w*|pa(y|id)\w*|worth)\b"),
@@ -55,6 +65,9 @@ _TYPE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(
             r"\b(who|whom|whose)\b|\bwhich (?:[\w-]+ )?(person|people|author|writer|editor|officials?|leaders?"
             r"|ministers?|diplomats?|experts?|scholars?|analysts?|spokes(?:person|man|woman))\b"
+            # "which expert group", "which official documents": a body or a thing, not a person
+            r"(?!\s+(?:groups?|bod(?:y|ies)|panels?|councils?|committees?|teams?|networks?|documents?|sources?"
+            r"|reports?|statements?|channels?|data|figures?|meetings?|visits?|positions?|bodies))"
         ),
     ),
     ("workplace", _WORKPLACE_KIND),

@@ -101,7 +101,8 @@ def analyse(text: str, lexicon: Lexicon) -> Question:
 
 def _known(token: str, lexicon: Lexicon) -> bool:
     """The corpus uses the word, or for a people's name its country ("chinese" in a corpus of "China")."""
-    return lexicon.knows(token) or (token in COUNTRY_WORDS and lexicon.knows(COUNTRY_WORDS[token]))
+    # the country's own token, not a stopword: "us" is written for the U.S. and for "tell us"
+    return lexicon.knows(token) or (token in COUNTRY_WORDS and COUNTRY_WORDS[token] in lexicon.counts)
 
 
 def _place_slot(question: str, lexicon: Lexicon) -> bool:
@@ -144,7 +145,7 @@ def _correct(text: str, lexicon: Lexicon) -> str:
         nonlocal changed
         word = match.group()
         token = stem(word.casefold())
-        if word.casefold() in STOPWORDS or token in _NAMES or _in_name(match):
+        if word.casefold() in STOPWORDS or token in _NAMES or _in_name(match, lexicon):
             return word  # "tencent", "russia", "Li Qiang": names are never slips of corpus words
         correction = lexicon.correct(token)
         if correction is None and len(token) < MIN_CORRECTABLE <= len(word):
@@ -175,18 +176,31 @@ _NAMES = KNOWN_NAMES | COUNTRIES | COUNTRY_WORDS.keys() | ROLE_WORDS
 
 _WORD_BEFORE = re.compile(r"([^\W\d_]+)\s+$")
 _WORD_AFTER = re.compile(r"^\s+([^\W\d_]+)")
+_NEAR = 40  # characters either side of a word that hold its neighbours
 
 
-def _in_name(match: re.Match[str]) -> bool:
-    """The word is capitalised beside another capitalised word, not at the question's start: part of
-    a name ("Premier Li Qiang"), which the corpus may not know."""
+def _in_name(match: re.Match[str], lexicon: Lexicon) -> bool:
+    """The word is capitalised beside another capitalised word the corpus does not know, not at the
+    question's start, in a question not written in capitals throughout: part of a name ("Premier Li
+    Qiang"), not a slip ("Artifical Intelligence" is corrected)."""
     text, start, end = match.string, match.start(), match.end()
-    if not match.group()[:1].isupper() or not text[:start].strip():
+    lead = re.match(r"\W*", text)
+    opening = lead.end() if lead else 0
+    if not match.group()[:1].isupper() or start <= opening or _title_case(text):
         return False
-    before = _WORD_BEFORE.search(text[:start])
-    after = _WORD_AFTER.match(text[end:])
-    first = before is not None and not text[: before.start()].strip()  # capitalised by position
-    return bool(before and before.group(1)[:1].isupper() and not first) or bool(after and after.group(1)[:1].isupper())
+    base = max(0, start - _NEAR)
+    before = _WORD_BEFORE.search(text[base:start])
+    after = _WORD_AFTER.match(text[end : end + _NEAR])
+    neighbours = [after.group(1)] if after else []
+    if before is not None and base + before.start() > opening:  # the first word is capitalised by position
+        neighbours.append(before.group(1))
+    return any(w[:1].isupper() and not lexicon.knows(stem(w.casefold())) for w in neighbours)
+
+
+def _title_case(text: str) -> bool:
+    """Most words capitalised ("What Does The Plan Say", "WHAT DOES IT SAY"): capitals tell no names."""
+    words = re.findall(r"[^\W\d_]+", text[:2000])
+    return len(words) > 2 and sum(w[:1].isupper() for w in words) >= 0.6 * len(words)
 
 
 def _attached(match: re.Match[str]) -> bool:

@@ -25,13 +25,24 @@ class Scope:
 
 
 def reference_words(
-    documents: Mapping[str, Document], phrases: Mapping[str, set[str]] | None = None
+    documents: Mapping[str, Document],
+    phrases: Mapping[str, set[str]] | None = None,
+    idf: Mapping[str, float] | None = None,
 ) -> dict[str, frozenset[str]]:
-    """Metadata word → the documents whose kind, outlet or author holds it; and `phrases`, two-word
-    phrases of a metadata word ("editor note") → the documents whose text writes them: "the editor's
-    note" points at the commentary that holds one, not at the news analysis its editor signed."""
-    found = metadata_words(documents)
-    return {t: frozenset(ids) for t, ids in {**found, **(phrases or {})}.items()}
+    """Metadata word → the documents whose kind, outlet or author holds it; and of `phrases` (two-word
+    phrases with a metadata word → the documents whose text writes them) those that point at another
+    document than the word does: "the editor's note" points at the commentary that holds one, not at
+    the news analysis its editor signed. Only those can ever decide a scope, so only those are kept."""
+    refs = {t: frozenset(ids) for t, ids in metadata_words(documents).items()}
+    top = max(idf.values(), default=1.0) if idf else 1.0
+
+    def rare(word: str) -> bool:
+        return idf is None or idf.get(word, top) >= RARE_SHARE * top
+
+    for phrase, docs in (phrases or {}).items():
+        if len(docs) == 1 and any(w in refs and rare(w) and refs[w] != docs for w in phrase.split()):
+            refs[phrase] = frozenset(docs)
+    return refs
 
 
 def metadata_words(documents: Mapping[str, Document]) -> dict[str, set[str]]:

@@ -64,7 +64,7 @@ class EvidenceTables:
 
         idf = idf_table(tokens())
         spans = ranges(chunks, sentences) if with_ranges else np.zeros((0, 2), dtype=np.int64)
-        refs = reference_words(by_id, phrases)
+        refs = reference_words(by_id, phrases, idf)
         return cls(dict(counts), names_of(sentences), idf, corpus_script(sentences), spans, refs)
 
     def save(self, folder: Path) -> None:
