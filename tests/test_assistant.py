@@ -152,3 +152,30 @@ def test_a_follow_up_naming_its_own_document_is_scoped_by_it(tmp_path) -> None: 
 
     assert scoped("and who wrote the commentary?", ("new", "analysis")) == {"corpus/a.txt"}  # its own naming wins
     assert scoped("and who wrote it?", ("new", "analysis")) == {"corpus/b.txt"}  # else the one named before
+
+
+def test_a_question_asking_two_things_quotes_an_answer_to_each(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from rag import HashingEmbedder, load_config
+    from rag.answer.compound import parts
+    from tests.conftest import write_corpus
+
+    assert parts("Which bodies does it propose, and what are they meant to achieve?") == (
+        "Which bodies does it propose",
+        "what are they meant to achieve?",
+    )
+    assert parts("What do the US and China say?") == ("What do the US and China say?",)  # one question
+    assert parts("and why?") == ("and why?",)
+    write_corpus(
+        tmp_path / "corpus",
+        {
+            "a.txt": "The plan proposes a Science Group for research.\n"
+            "Observers praise the Science Group widely and often.\n"
+            "The reaction abroad has been mixed overall.\n"
+            "However, skepticism stems from doubts about transparency.\n"
+        },
+    )
+    assistant = Assistant.load(load_config(tmp_path, abstain_threshold=0.0), HashingEmbedder(), progress=False)
+    answer = assistant.ask("How has the reaction abroad been, and what is the source of the skepticism?")
+    quotes = [c.quote for c in answer.citations]
+    assert any(q.startswith("The reaction abroad") for q in quotes)
+    assert "skepticism stems from doubts about transparency." in quotes  # quoted from after "However,"

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from rag.answer import compose
 from rag.answer.abstain import refusal
 from rag.answer.coherence import cohere
+from rag.answer.compound import each_part
 from rag.answer.gate import Gate
 from rag.config import Config
 
@@ -43,6 +44,19 @@ class ExtractiveComposer:
             confidence *= compose.PREMISE_CONTRADICTED
         abstained = confidence < self.abstain_threshold
         chosen = [] if abstained else compose.select(scored, ev, state.max_sentences, self.sentence_margin)
+        if chosen and state.analysis is not None and state.part_vectors:
+            hits = state.evidence_hits or state.hits
+            wording = state.analysis.wording
+            chosen = each_part(
+                chosen,
+                wording,
+                ev,
+                hits,
+                state.part_vectors,
+                self.min_sentence_chars,
+                self.abstain_threshold,
+                state.max_sentences,
+            )
         chosen = cohere(chosen, ev, state.max_sentences)
         sentences, citations = compose.cite(chosen, ev.documents)
         return replace(

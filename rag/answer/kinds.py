@@ -15,7 +15,7 @@ from rag.retrieve.lexical import STOPWORDS
 _FUNCTION_WORDS = "|".join(sorted(STOPWORDS - {"other", "new"}, key=len, reverse=True))
 _QUALIFIERS = rf"\b(?:what|which)\s+(?:(?!(?:{_FUNCTION_WORDS})\b)[\w'-]+\s+){{0,2}}?"
 _ORGANISATION_KIND = re.compile(
-    _QUALIFIERS + r"(?:bod(?:y|ies)|organi[sz]ations?|institutions?|agenc(?:y|ies)|entit(?:y|ies)|groups?(?!\s+of\b)"
+    _QUALIFIERS + r"(?:bod(?:y|ies|ys)|organi[sz]ations?|institutions?|agenc(?:y|ies)|entit(?:y|ies)|groups?(?!\s+of\b)"
     r"|ministr(?:y|ies)|departments?)\b"
 )
 # "what un thing": a thing with a qualifier; "what things should I know" asks no name. "Which chips
@@ -57,7 +57,10 @@ _TYPE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("number", re.compile(r"\bhow (much|many)\b|\b(what|which) (number|percentage|percent|share|amount)\b")),
     (
         "date",
-        re.compile(r"\bwhen\b|\b(what|which)(?: exact| precise| specific)? (year|date|day|month)\b|\bsince when\b"),
+        re.compile(
+            r"\bwhen\b|\b(what|which)(?: exact| precise| specific)? (year|date|day|month)\b|\bsince when\b"
+            r"|\b(?:what|whats|what's|what is) (?:the |its )?deadlines?\b"
+        ),
     ),
     ("role", _ROLE_KIND),
     (

@@ -213,6 +213,8 @@ def function_word(word: str) -> str | None:
     """The one function word a short unknown word is a slip of: two letters swapped ("teh", "hte")
     or, for a question word, one left out ("wich"); None when it is an English word, shorter than
     three letters ("u", "d") or several fit ("hwo")."""
+    if word in _CHAT_SPELLINGS:
+        return _CHAT_SPELLINGS[word]
     if not 3 <= len(word) <= 4 or not word.isalpha() or word in english_stems():
         return None
     swapped = {word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(len(word) - 1)} & STOPWORDS
@@ -221,9 +223,12 @@ def function_word(word: str) -> str | None:
     return next(iter(found)) if len(found) == 1 else None
 
 
-# "when is the next summit" asks for an occurrence still to come. Not "will" alone: "when will the
+# Question words as chat writes them ("wat new bodies", "wen was it"), which the English word list
+# may hold as words of their own.
+_CHAT_SPELLINGS = {"wat": "what", "wot": "what", "wut": "what", "wen": "when", "wher": "where", "wht": "what"}
+# "when is the next summit", "what's the deadline" ask for an occurrence still to come. Not "will" alone: "when will the
 # law take effect" is answered by "it takes effect on 1 January 2027".
-_NEXT_ASKED = re.compile(r"\b(?:next|upcoming|forthcoming)\b", re.I)
+_NEXT_ASKED = re.compile(r"\b(?:next|upcoming|forthcoming|deadlines?)\b", re.I)
 _MANY = re.compile(r"\bmany\s+([^\W\d_]+)")
 
 

@@ -57,6 +57,7 @@ class QueryState:
     query: str = ""  # what is retrieved: the question, completed from history for follow-ups
     query_tokens: tuple[str, ...] = ()
     query_vector: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.float32))
+    part_vectors: tuple[np.ndarray, ...] = ()  # of each part of a question asking two things (compound.py)
     # the keyword search's top `keywords_depth`, when it ran while the question was embedded
     keywords: tuple[tuple[int, float], ...] | None = None
     keywords_depth: int = 0

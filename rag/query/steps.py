@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from rag.answer import compose
+from rag.answer.compound import parts
 from rag.answer.followup import earlier_questions, with_context
 from rag.answer.question import analyse
 from rag.errors import QuestionError
@@ -147,10 +148,13 @@ class Embed:
     def __call__(self, state: QueryState) -> QueryState:
         depth = self.retrieve.keyword_depth(state) if self.retrieve else 0
         ahead = keywords_ahead(state, depth) if depth else None
-        vector = np.asarray(self.embedder.embed([state.query])[0], dtype=np.float32)
+        pieces = parts(state.wording)  # a question asking two things: each part embedded too, in one batch
+        texts = [state.query, *pieces] if len(pieces) > 1 else [state.query]
+        vectors = [np.asarray(v, dtype=np.float32) for v in self.embedder.embed(texts)]
+        state = replace(state, query_vector=vectors[0], part_vectors=tuple(vectors[1:]))
         if ahead is None:
-            return replace(state, query_vector=vector)
-        return replace(state, query_vector=vector, keywords=tuple(ahead.result()), keywords_depth=depth)
+            return state
+        return replace(state, keywords=tuple(ahead.result()), keywords_depth=depth)
 
 
 @dataclass(frozen=True)
