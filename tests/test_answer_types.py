@@ -333,10 +333,11 @@ def test_a_capital_stands_for_its_country_and_a_name_is_never_corrected() -> Non
     assert "beijing" in analyse("why does beijing want it", lexicon).entities
 
 
-def test_chat_spellings_of_question_words_and_a_deadline_still_to_come() -> None:
+def test_chat_spellings_of_question_words_and_a_deadline_wants_a_date() -> None:
     lexicon = Lexicon({"body": 2, "china": 3, "create": 1})
     q = analyse("wat new bodys does china create", lexicon)
     assert q.wording.startswith("what new bodys") and q.expected == "organisation"
-    deadline = analyse("whats the deadline for implementing it", lexicon)
-    assert deadline.expected == "date" and deadline.asks_next  # the release date is no deadline
-    assert not _holds("whats the deadline for implementing it", "It was released on July 26, 2025.")
+    assert analyse("what did premier wen say", lexicon).corrected == ""  # a name, not "when"
+    assert analyse("What is the deadline for compliance?", lexicon).expected == "date"
+    assert _holds("What is the deadline for compliance?", "The deadline for compliance is 31 December 2026.")
+    assert not _holds("What is the deadline for compliance?", "Compliance is checked by the agency.")

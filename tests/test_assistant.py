@@ -179,3 +179,49 @@ def test_a_question_asking_two_things_quotes_an_answer_to_each(tmp_path) -> None
     quotes = [c.quote for c in answer.citations]
     assert any(q.startswith("The reaction abroad") for q in quotes)
     assert "skepticism stems from doubts about transparency." in quotes  # quoted from after "However,"
+
+
+def test_each_part_answers_within_the_limits_once_each_and_in_the_named_document(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from rag import HashingEmbedder, load_config
+    from rag.answer.compound import parts
+    from tests.conftest import write_corpus
+
+    assert parts("Which countries attended the summit and did not sign it?") == (
+        "Which countries attended the summit and did not sign it?",
+    )
+    assert parts("Who decides which uses are allowed and which are banned?")[0].startswith("Who decides")
+    assert len(parts("what is the reaction abroad, and what , , , ?")) == 1  # punctuation is no part
+    meta = {
+        "documents": {"a.txt": {"title": "A", "kind": "commentary"}, "b.txt": {"title": "B", "kind": "news analysis"}}
+    }
+    files = {
+        "a.txt": "Meanwhile, the budget of the plan is not disclosed anywhere.\n"
+        "This secrecy worries many critics of the plan.\nThe reaction abroad has been mixed overall.\n",
+        "b.txt": "The budget of the plan is large and public, say officials.\n",
+        "metadata.json": json.dumps(meta),
+    }
+    write_corpus(tmp_path / "corpus", files)
+    config = load_config(tmp_path, abstain_threshold=0.0)
+    assistant = Assistant.load(config, HashingEmbedder(), progress=False)
+    question = "What does the commentary say about the budget, and what worries critics of the plan?"
+    for most in (1, 2, 4):
+        answer = assistant.ask(question, max_sentences=most)
+        spans = [(c.doc_id, c.start, c.end) for c in answer.citations]
+        assert 1 <= len(spans) <= most
+        # no sentence quoted twice, whole and cut after its link word
+        assert all(a[0] != b[0] or a[2] <= b[1] or b[2] <= a[1] for i, a in enumerate(spans) for b in spans[i + 1 :])
+        assert all(c.source == "corpus/a.txt" for c in answer.citations)  # the commentary, for both parts
+    from rag.answer.compound import each_part
+    from rag.query.state import Request
+
+    pipeline = assistant.pipeline
+    state = pipeline.intake.start(Request(question), assistant.view)
+    for step in pipeline.steps:
+        state = step(state)
+    chosen = list(state.scored[:1])
+    hits = state.evidence_hits or state.hits
+    args = (state.analysis, assistant.evidence, hits, state.part_vectors, 10)
+    assert each_part(chosen, *args, 2.0, 4) == chosen  # no part passes a floor above every score
+    assert len(each_part(chosen, *args, 0.0, 4)) > len(chosen)  # below it, a part's best joins

@@ -41,8 +41,10 @@ def cohere(chosen: Sequence[Scored], ev: Evidence, max_sentences: int) -> list[S
         return []
     first, rest = chosen[0], list(chosen[1:])
     lead = _lead(first, rest, ev)
-    taken = {c.sentence.sent_id for c in lead} | {c.sentence.sent_id for c in rest}
-    kept = [c for c in rest if not dangling(c.sentence.text) or _antecedent(ev, c.sentence) in taken]
+    leading = {c.sentence.sent_id for c in lead}
+    rest = [c for c in rest if c.sentence.sent_id not in leading]  # a sentence is quoted once, cut or whole
+    taken = leading | {c.sentence.sent_id for c in rest}
+    kept = [c for c in rest if not dangling(c.sentence.text) or antecedent(ev, c.sentence) in taken]
     docs = list(dict.fromkeys([first.sentence.doc_id, *(c.sentence.doc_id for c in kept)]))
     kept.sort(key=lambda c: (docs.index(c.sentence.doc_id), c.sentence.start))
     return _joined((lead + kept)[: max(max_sentences, len(lead))], ev)
@@ -58,7 +60,7 @@ def _lead(first: Scored, rest: Sequence[Scored], ev: Evidence) -> list[Scored]:
     if cut is not first and not dangling(cut.sentence.text):
         return [cut]
     before = _predecessor(first, ev)
-    if before is None or any(c.sentence == before.sentence for c in rest):
+    if before is None or any(c.sentence.sent_id == before.sentence.sent_id for c in rest):
         return [cut]
     return [before, first]
 
@@ -76,7 +78,7 @@ def _joined(items: Sequence[Scored], ev: Evidence) -> list[Scored]:
             prev is None
             or not dangling(s.text)
             or prev.sentence.doc_id != s.doc_id
-            or prev.sentence.sent_id != _antecedent(ev, s)
+            or prev.sentence.sent_id != antecedent(ev, s)
             or "\n" in doc[prev.sentence.end : s.start]
         ):
             out.append(item)
@@ -112,7 +114,7 @@ def unlinked(item: Scored) -> Scored:
 
 
 def _predecessor(item: Scored, ev: Evidence) -> Scored | None:
-    sid = _antecedent(ev, item.sentence)
+    sid = antecedent(ev, item.sentence)
     if sid < 0:
         return None
     sentence = ev.sentences[sid]
@@ -121,7 +123,7 @@ def _predecessor(item: Scored, ev: Evidence) -> Scored | None:
     return replace(item, sentence=sentence)
 
 
-def _antecedent(ev: Evidence, sentence: Sentence) -> int:
+def antecedent(ev: Evidence, sentence: Sentence) -> int:
     """The id of the sentence a dangling one leans on: the one before it, past asides in brackets
     ("(Editor's note: …)"), which explain a word and are no antecedent; -1 when there is none."""
     sid = sentence.sent_id - 1

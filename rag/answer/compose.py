@@ -143,6 +143,11 @@ def _scoped(
     )
 
 
+def scope_of(ev: Evidence, question: Question) -> Scope:
+    """The document the question names, as the sentences are scored for it."""
+    return _scoped(ev, question, question.tokens, max(ev.idf.values(), default=1.0))[2]
+
+
 def _without(tokens: tuple[str, ...], words: frozenset[str]) -> tuple[str, ...]:
     return tuple(t for t in tokens if t not in words)
 

@@ -44,14 +44,13 @@ class ExtractiveComposer:
             confidence *= compose.PREMISE_CONTRADICTED
         abstained = confidence < self.abstain_threshold
         chosen = [] if abstained else compose.select(scored, ev, state.max_sentences, self.sentence_margin)
-        if chosen and state.analysis is not None and state.part_vectors:
-            hits = state.evidence_hits or state.hits
-            wording = state.analysis.wording
+        if chosen and state.analysis is not None and state.part_vectors and self.gate is None:
+            # each part against the rule score's threshold (the learned gate scores whole questions)
             chosen = each_part(
                 chosen,
-                wording,
+                state.analysis,
                 ev,
-                hits,
+                state.evidence_hits or state.hits,
                 state.part_vectors,
                 self.min_sentence_chars,
                 self.abstain_threshold,

@@ -225,10 +225,11 @@ def function_word(word: str) -> str | None:
 
 # Question words as chat writes them ("wat new bodies", "wen was it"), which the English word list
 # may hold as words of their own.
-_CHAT_SPELLINGS = {"wat": "what", "wot": "what", "wut": "what", "wen": "when", "wher": "where", "wht": "what"}
-# "when is the next summit", "what's the deadline" ask for an occurrence still to come. Not "will" alone: "when will the
+# Not "wen", a name ("Premier Wen").
+_CHAT_SPELLINGS = {"wat": "what", "wot": "what", "wut": "what", "wher": "where", "wht": "what"}
+# "when is the next summit" asks for an occurrence still to come. Not "will" alone: "when will the
 # law take effect" is answered by "it takes effect on 1 January 2027".
-_NEXT_ASKED = re.compile(r"\b(?:next|upcoming|forthcoming|deadlines?)\b", re.I)
+_NEXT_ASKED = re.compile(r"\b(?:next|upcoming|forthcoming)\b", re.I)
 _MANY = re.compile(r"\bmany\s+([^\W\d_]+)")
 
 
