@@ -469,3 +469,16 @@ def test_names_are_never_corrected_into_corpus_words() -> None:
     assert analyse("what did xi jinping say about the plan", lexicon).corrected == ""
     assert {"xi", "jinping"} <= set(analyse("what did xi jinping say about the plan", lexicon).entities)
     assert Lexicon({"governance": 2}).correct("goverance") == "governance"  # a slip past the first letter
+
+
+def test_a_publishers_disclaimer_answers_only_a_question_about_whose_views_a_piece_gives(tmp_path: Path) -> None:
+    from rag.text.sentences import is_disclaimer
+
+    disclaimer = "The views expressed in this article are those of the author and do not necessarily reflect Xinhua."
+    assert is_disclaimer(disclaimer) and not is_disclaimer("The plan reflects broad international consensus.")
+    text = f"The author is a professor at Tsinghua University.\n{disclaimer}\n"
+    write_corpus(tmp_path / "corpus", {"a.txt": text})
+    assistant = Assistant.load(load_config(tmp_path, abstain_threshold=0.0), HashingEmbedder(), progress=False)
+    cited = [c.quote for c in assistant.ask("where does the author of this article work?").citations]
+    assert cited and disclaimer not in cited
+    assert assistant.ask("Does the article speak for Xinhua?").citations[0].quote == disclaimer

@@ -17,12 +17,16 @@ from rag.answer.support import Signals, asking, signals_for, support_factor
 from rag.errors import CitationError
 from rag.protocols import Verifier
 from rag.text.chunking import chunk_id
-from rag.text.sentences import byline_kind, is_heading
+from rag.text.sentences import byline_kind, is_disclaimer, is_heading
 from rag.types import AnswerSentence, Citation, Document, Hit, Passage, Sentence
 from rag.verify import SpanVerifier
 
 ABSTAIN_TEXT = (
     "The documents don't answer this question. The closest passages are listed as related reading, not as an answer."
+)
+# Words of a question about whose views a piece gives, which its disclaimer answers.
+_VIEW_WORDS = frozenset(
+    ["view", "opinion", "position", "reflect", "represent", "disclaimer", "endorse", "stance", "speak", "behalf"]
 )
 # Share of embedding similarity in an answer sentence's evidence score (the rest is IDF-weighted word
 # overlap): sentence embeddings alone over-reward sentences that only share the topic. Not the RRF
@@ -64,6 +68,7 @@ def score_sentences(
     asked = facts_of(question.wording, question.tokens, ev.lexicon) if question else None
     ask = asking(question, asked, ev.lexicon, ev.idf, top) if question and asked else None
     weights = [(t, ev.idf.get(t, top)) for t in set(qtokens)]
+    views = bool(_VIEW_WORDS & set(qtokens))  # "does it reflect Xinhua's position": the disclaimer answers
     if question is not None:  # a follow-up's words from before weigh less than its own
         own = {*qtokens, *scope.words}
         weights += [(t, CONTEXT_WEIGHT * ev.idf.get(t, top)) for t in question.context if t not in own]
@@ -74,7 +79,9 @@ def score_sentences(
     def one(sid: int, chunk: str, rank: int, floor: float, cosine: float) -> Scored | None:
         sent, facts = ev.sentences[sid], ev.facts(sid)
         byline = question is not None and question.expected == "person" and facts.byline
-        if (len(sent.text) < min_chars or is_heading(sent.text)) and not byline:
+        if (
+            len(sent.text) < min_chars or is_heading(sent.text) or (is_disclaimer(sent.text) and not views)
+        ) and not byline:
             return None
         lexical = soft_overlap(weights, facts)
         blend = max(floor, SENTENCE_DENSE_SHARE * cosine + (1 - SENTENCE_DENSE_SHARE) * lexical)

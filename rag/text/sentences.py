@@ -83,3 +83,16 @@ def is_heading(text: str) -> bool:
     words = [w for w in text.split() if w[0].isalpha()]
     capitalised = sum(w[0].isupper() for w in words)
     return len(text.split()) < 12 or capitalised >= 0.6 * len(words)
+
+
+# "The views expressed in this article are those of the author and do not necessarily reflect the
+# positions of …": a publisher's disclaimer, about the piece, never about what it discusses.
+_DISCLAIMER = re.compile(
+    r"\b(?:views?|opinions?)\b.{0,60}?\b(?:are|is)\s+(?:those|that|solely those)\s+of\s+the\s+(?:authors?|writers?)\b"
+    r"|\bdo(?:es)?\s+not\s+necessarily\s+(?:reflect|represent)\b",
+    re.IGNORECASE,
+)
+
+
+def is_disclaimer(text: str) -> bool:
+    return bool(_DISCLAIMER.search(text))
