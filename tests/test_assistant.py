@@ -107,6 +107,8 @@ def test_a_follow_up_is_answered_about_what_was_asked_before(tmp_path) -> None: 
     assert answer.citations[0].quote.startswith("Critics say that its Global South support")
     assert not needs_context("What are the risks that the plan identifies?")
     assert needs_context("what does that mean?") and needs_context("how does this affect them?")
+    assert needs_context("what technology do those controls target?")  # "those" points back
+    assert not needs_context("What does this plan say about open source?")
 
 
 def test_where_someone_works_wants_a_body_or_a_place() -> None:

@@ -12,10 +12,11 @@ from rag.answer.question import Question, analyse
 from rag.retrieve.lexical import STOPWORDS, tokenize
 from rag.types import Turn
 
-# Words that lean on what was said before. A demonstrative does only as a pronoun ("what does that
-# mean", "and this?"), not before a noun or as a relative ("the risks that the plan identifies").
+# Words that lean on what was said before: "these" and "those" ("those controls"); "this" and "that"
+# only as pronouns ("what does that mean", "and this?"), not as a relative ("the risks that the plan
+# identifies") or before a noun the question names ("this plan").
 _ANAPHORA = re.compile(
-    r"^(and|but|so|also|what about|how about|why|then)\b|\b(it|its|they|them|their|he|she|his|her)\b"
+    r"^(and|but|so|also|what about|how about|why|then)\b|\b(it|its|they|them|their|he|she|his|her|these|those)\b"
     r"|\b(this|that|these|those)(?:\s+ones?)?\s*[?.!]*$"
     r"|\b(this|that|these|those)\s+(?:is|was|are|were|mean|means|meant|affect|affects|do|does|did|have|has|had|will"
     r"|would|could|can|might|may|should)\b",
